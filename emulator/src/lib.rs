@@ -1,0 +1,213 @@
+//! The local AWS emulator (moto in server mode), started from the repository's own virtual
+//! environment.
+//!
+//! Both `cargo xtask` and the integration tests need one, and they need it to go away with
+//! them: moto runs under a small Python wrapper that stops when its standard input closes,
+//! which happens when the process that started it exits for any reason (Ctrl-C and `SIGKILL`
+//! included). No emulator is ever left behind.
+
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The region every emulator run uses.
+pub const REGION: &str = "us-east-1";
+
+/// The environment an emulator run gives to the SDK, Terraform and the local runner:
+/// dummy credentials, so nothing can reach a real account by accident.
+pub const DUMMY_AWS_ENV: [(&str, &str); 4] = [
+    ("AWS_ACCESS_KEY_ID", "testing"),
+    ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ("AWS_REGION", REGION),
+    ("AWS_DEFAULT_REGION", REGION),
+];
+
+/// Variables that could point an emulator run at a real account; they are removed.
+pub const REAL_AWS_ENV: [&str; 3] = ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"];
+
+/// How long moto may take to import and bind before we give up on it.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Runs moto's threaded server until stdin reaches end-of-file.
+const WRAPPER: &str = r#"
+import sys
+from moto.server import ThreadedMotoServer
+server = ThreadedMotoServer(ip_address=sys.argv[1], port=int(sys.argv[2]), verbose=False)
+server.start()
+print("ready", flush=True)
+sys.stdin.read()
+server.stop()
+"#;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the emulator is not installed ({0} is missing): run `cargo xtask setup`")]
+    NotInstalled(PathBuf),
+    #[error(
+        "port {0} is already in use: stop what holds it or pick another port with `--emulator-port`"
+    )]
+    PortInUse(u16),
+    #[error("the emulator did not come up on port {port} within {seconds} s: see its log at {log}")]
+    NotReady {
+        port: u16,
+        seconds: u64,
+        log: PathBuf,
+    },
+    #[error("could not start the emulator: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The repository root (this crate lives one level below it).
+pub fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the emulator crate sits inside the repository")
+}
+
+/// The repository's Python virtual environment, created by `cargo xtask setup`.
+pub fn venv_dir() -> PathBuf {
+    repo_root().join(".venv")
+}
+
+/// The virtual environment's Python interpreter.
+pub fn venv_python() -> PathBuf {
+    if cfg!(windows) {
+        venv_dir().join("Scripts").join("python.exe")
+    } else {
+        venv_dir().join("bin").join("python")
+    }
+}
+
+/// Where emulator runs keep their files, apart from anything a real deploy uses.
+pub fn data_dir() -> PathBuf {
+    repo_root().join("target").join("emulator")
+}
+
+/// A running emulator; dropping it stops it.
+#[derive(Debug)]
+pub struct Emulator {
+    child: Child,
+    endpoint: String,
+}
+
+impl Emulator {
+    /// Starts moto on `127.0.0.1:port` and waits until it answers.
+    pub fn start(port: u16) -> Result<Self, Error> {
+        let python = venv_python();
+        if !python.exists() {
+            return Err(Error::NotInstalled(python));
+        }
+        if !port_is_free(port) {
+            return Err(Error::PortInUse(port));
+        }
+        std::fs::create_dir_all(data_dir())?;
+        let log_path = data_dir().join(format!("moto-{port}.log"));
+        let log = std::fs::File::create(&log_path)?;
+        let mut child = Command::new(python)
+            .args(["-c", WRAPPER, "127.0.0.1", &port.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()?;
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let not_ready = Error::NotReady {
+            port,
+            seconds: START_TIMEOUT.as_secs(),
+            log: log_path,
+        };
+        let said_ready = child.stdout.take().is_some_and(|stdout| {
+            let mut line = String::new();
+            BufReader::new(stdout).read_line(&mut line).is_ok() && line.trim() == "ready"
+        });
+        // From here on, dropping `emulator` stops the child, whatever happens next.
+        let emulator = Emulator { child, endpoint };
+        if said_ready && wait_for_port(port, START_TIMEOUT) {
+            Ok(emulator)
+        } else {
+            Err(not_ready)
+        }
+    }
+
+    /// The URL to give the SDK and Terraform as `AWS_ENDPOINT_URL`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The emulator for this test process: the one named by `AWS_ENDPOINT_URL` when
+    /// `cargo xtask` started it, or else one started now on a free port and kept for the
+    /// life of the process (it stops when the process exits).
+    ///
+    /// # Panics
+    /// When no emulator can be had, with the sentence that says how to get one.
+    pub fn shared_endpoint() -> &'static str {
+        static SHARED: OnceLock<Result<String, String>> = OnceLock::new();
+        let endpoint = SHARED.get_or_init(|| {
+            if let Ok(url) = std::env::var("AWS_ENDPOINT_URL") {
+                return Ok(url);
+            }
+            let emulator = Emulator::start(free_port()).map_err(|e| e.to_string())?;
+            let endpoint = emulator.endpoint.clone();
+            // Kept alive until the process exits; its stdin closes then and it stops.
+            std::mem::forget(emulator);
+            Ok(endpoint)
+        });
+        match endpoint {
+            Ok(url) => url,
+            Err(why) => panic!("this test needs the AWS emulator: {why}"),
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An SDK configuration for the shared emulator, with dummy credentials.
+#[cfg(feature = "sdk")]
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    use aws_config::{BehaviorVersion, Region};
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(Emulator::shared_endpoint())
+        .region(Region::new(REGION))
+        .credentials_provider(aws_credential_types::Credentials::new(
+            DUMMY_AWS_ENV[0].1,
+            DUMMY_AWS_ENV[1].1,
+            None,
+            None,
+            "emulator",
+        ))
+        .load()
+        .await
+}
+
+/// Whether nothing listens on `127.0.0.1:port` yet.
+pub fn port_is_free(port: u16) -> bool {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok()
+}
+
+/// A port the operating system considers free right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .unwrap_or(0)
+}
+
+/// Waits until something accepts connections on `127.0.0.1:port`.
+pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}

@@ -1,0 +1,152 @@
+//! Lambda handlers on a laptop.
+//!
+//! Lambda itself is the one part of the system the local emulator cannot run (moto needs
+//! Docker to invoke a function). This crate stands in for it, in-process: [`http_front`]
+//! turns each HTTP request into the API Gateway HTTP API (payload 2.0) event Lambda would
+//! deliver, and [`sqs_poller`] does what Lambda's SQS event source mapping does. Handlers go
+//! through the same `lambda_http`/`lambda_runtime` types as on Lambda, so what runs here is
+//! what runs there.
+
+pub mod http_front;
+pub mod sqs_poller;
+
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use lambda_http::{Body, Request, Response};
+use lambda_runtime::{Context, Error, LambdaEvent};
+
+pub use http_front::HttpFront;
+pub use sqs_poller::SqsEventSource;
+
+/// The account id that locally built ARNs carry (moto's default account).
+pub const LOCAL_ACCOUNT_ID: &str = "123456789012";
+
+/// What the local runner reads from its environment, with defaults that match the deployed
+/// system's (see `terraform/`).
+#[derive(Clone, Debug)]
+pub struct LocalConfig {
+    pub front: HttpFront,
+    pub source: SqsEventSource,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} must be {expected}, not {value:?}")]
+    Invalid {
+        name: &'static str,
+        expected: &'static str,
+        value: String,
+    },
+}
+
+impl LocalConfig {
+    /// Reads `LOCAL_API_PORT` (3000), `PRODUCER_TIMEOUT_SECONDS` (10),
+    /// `CONSUMER_TIMEOUT_SECONDS` (30), `CONSUMER_BATCH_SIZE` (10) and
+    /// `CONSUMER_BATCHING_WINDOW_SECONDS` (0); `queue_url` is the consumer's source.
+    pub fn from_env(queue_url: String) -> Result<Self, ConfigError> {
+        let port: u16 = env_or("LOCAL_API_PORT", 3000, "a port number")?;
+        Ok(LocalConfig {
+            front: HttpFront {
+                addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+                function_name: "producer".into(),
+                timeout: Duration::from_secs(env_or(
+                    "PRODUCER_TIMEOUT_SECONDS",
+                    10,
+                    "a number of seconds",
+                )?),
+            },
+            source: SqsEventSource {
+                queue_url,
+                function_name: "consumer".into(),
+                batch_size: env_or("CONSUMER_BATCH_SIZE", 10, "a batch size")?,
+                batching_window: Duration::from_secs(env_or(
+                    "CONSUMER_BATCHING_WINDOW_SECONDS",
+                    0,
+                    "a number of seconds",
+                )?),
+                timeout: Duration::from_secs(env_or(
+                    "CONSUMER_TIMEOUT_SECONDS",
+                    30,
+                    "a number of seconds",
+                )?),
+            },
+        })
+    }
+}
+
+fn env_or<T: std::str::FromStr>(
+    name: &'static str,
+    default: T,
+    expected: &'static str,
+) -> Result<T, ConfigError> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(value) => value.parse().map_err(|_| ConfigError::Invalid {
+            name,
+            expected,
+            value,
+        }),
+    }
+}
+
+/// Serves the HTTP handler and polls the queue for the SQS handler until Ctrl-C or SIGTERM.
+pub async fn run<H, HF, S, SF>(
+    config: LocalConfig,
+    sdk: &SdkConfig,
+    http: H,
+    sqs: S,
+) -> Result<(), Error>
+where
+    H: Fn(Request) -> HF + Send + Sync + 'static,
+    HF: Future<Output = Result<Response<Body>, Error>> + Send + 'static,
+    S: Fn(LambdaEvent<SqsEvent>) -> SF + Send + Sync + 'static,
+    SF: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
+{
+    let listener = config.front.bind().await?;
+    let region = sdk
+        .region()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| "us-east-1".into());
+    let poller = config
+        .source
+        .poll(aws_sdk_sqs::Client::new(sdk), region.clone(), sqs);
+    tokio::select! {
+        served = config.front.serve(listener, region, http) => served?,
+        polled = poller => polled?,
+        () = shutdown_signal() => tracing::info!("stopping"),
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there is one.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler can be installed");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The invocation context Lambda would pass: a fresh request id, a deadline, the ARN.
+fn invocation_context(function_name: &str, region: &str, timeout: Duration) -> Context {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let mut context = Context::default();
+    context.request_id = uuid::Uuid::new_v4().to_string();
+    context.deadline = u64::try_from((now + timeout).as_millis()).unwrap_or(u64::MAX);
+    context.invoked_function_arn =
+        format!("arn:aws:lambda:{region}:{LOCAL_ACCOUNT_ID}:function:{function_name}");
+    context
+}

@@ -1,0 +1,62 @@
+# The reference system: API Gateway -> producer -> SQS (+ DLQ) -> consumer -> DynamoDB.
+
+locals {
+  packages_dir = coalesce(var.packages_dir, "${path.root}/../target/lambda")
+
+  # AWS's guidance for a Lambda event source: hide a received message for six times the
+  # function's timeout, plus the time the batch may wait to fill.
+  visibility_timeout_seconds = 6 * var.consumer_timeout_seconds + var.consumer_batching_window_seconds
+}
+
+module "dynamodb" {
+  source = "./modules/dynamodb"
+
+  table_name          = "${var.name_prefix}-books"
+  deletion_protection = var.table_deletion_protection
+}
+
+module "sqs" {
+  source = "./modules/sqs"
+
+  name                         = "${var.name_prefix}-books"
+  visibility_timeout_seconds   = local.visibility_timeout_seconds
+  max_receive_count            = var.max_receive_count
+  redrive_allow_policy_enabled = var.dlq_redrive_allow_policy_enabled
+}
+
+module "iam" {
+  source = "./modules/iam"
+
+  name_prefix            = var.name_prefix
+  queue_arn              = module.sqs.queue_arn
+  table_arn              = module.dynamodb.table_arn
+  producer_log_group_arn = module.lambdas.producer_log_group_arn
+  consumer_log_group_arn = module.lambdas.consumer_log_group_arn
+}
+
+module "lambdas" {
+  source = "./modules/lambdas"
+
+  name_prefix                      = var.name_prefix
+  architecture                     = var.architecture
+  producer_package                 = "${local.packages_dir}/producer/bootstrap.zip"
+  consumer_package                 = "${local.packages_dir}/consumer/bootstrap.zip"
+  producer_role_arn                = module.iam.producer_role_arn
+  consumer_role_arn                = module.iam.consumer_role_arn
+  producer_timeout_seconds         = var.producer_timeout_seconds
+  consumer_timeout_seconds         = var.consumer_timeout_seconds
+  table_name                       = module.dynamodb.table_name
+  queue_url                        = module.sqs.queue_url
+  queue_arn                        = module.sqs.queue_arn
+  consumer_batch_size              = var.consumer_batch_size
+  consumer_batching_window_seconds = var.consumer_batching_window_seconds
+  event_source_mapping_enabled     = var.event_source_mapping_enabled
+}
+
+module "api_gateway" {
+  source = "./modules/api_gateway"
+
+  name                   = var.name_prefix
+  producer_invoke_arn    = module.lambdas.producer_invoke_arn
+  producer_function_name = module.lambdas.producer_function_name
+}

@@ -1,0 +1,65 @@
+# An HTTP API in front of the producer. Every route goes to the producer, which routes on
+# method and path itself: its own 404 and 405 answers then reach the client.
+
+resource "aws_apigatewayv2_api" "books" {
+  name          = var.name
+  protocol_type = "HTTP"
+  tags          = var.tags
+}
+
+resource "aws_apigatewayv2_integration" "producer" {
+  api_id                 = aws_apigatewayv2_api.books.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = var.producer_invoke_arn
+  payload_format_version = "2.0" # the provider's default is 1.0; lambda_http reads both, the producer expects 2.0
+}
+
+resource "aws_apigatewayv2_route" "producer" {
+  for_each = toset(["POST /books", "GET /books/{id}", "$default"])
+
+  api_id    = aws_apigatewayv2_api.books.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.producer.id}"
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  name              = "/aws/apigateway/${var.name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.books.id
+  name        = "$default"
+  auto_deploy = true
+  tags        = var.tags
+
+  default_route_settings {
+    throttling_burst_limit = var.throttling_burst_limit
+    throttling_rate_limit  = var.throttling_rate_limit
+  }
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format = jsonencode({
+      requestId        = "$context.requestId"
+      ip               = "$context.identity.sourceIp"
+      requestTime      = "$context.requestTime"
+      httpMethod       = "$context.httpMethod"
+      routeKey         = "$context.routeKey"
+      status           = "$context.status"
+      responseLength   = "$context.responseLength"
+      integrationError = "$context.integrationErrorMessage"
+      latencyMs        = "$context.responseLatency"
+    })
+  }
+}
+
+# Only this API may invoke the producer.
+resource "aws_lambda_permission" "api" {
+  statement_id  = "AllowInvokeFromApi"
+  action        = "lambda:InvokeFunction"
+  function_name = var.producer_function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.books.execution_arn}/*"
+}

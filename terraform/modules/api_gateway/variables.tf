@@ -1,0 +1,58 @@
+variable "name" {
+  description = "Name of the HTTP API (and of its access log group)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,128}$", var.name))
+    error_message = "The API name is 1 to 128 letters, digits, '_' or '-'."
+  }
+}
+
+variable "producer_invoke_arn" {
+  description = "Invoke ARN of the producer function."
+  type        = string
+}
+
+variable "producer_function_name" {
+  description = "Name of the producer function, for the invoke permission."
+  type        = string
+}
+
+variable "throttling_burst_limit" {
+  description = "Most requests the stage admits in a burst."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.throttling_burst_limit >= 1
+    error_message = "The burst limit is at least 1."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Steady requests per second the stage admits."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.throttling_rate_limit > 0
+    error_message = "The rate limit is above 0."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days the access logs are kept."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "CloudWatch accepts 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the API, its stage and its log group."
+  type        = map(string)
+  default     = {}
+}

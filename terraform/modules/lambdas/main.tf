@@ -1,0 +1,69 @@
+# The producer and consumer functions, their log groups, and the queue's event source mapping.
+
+locals {
+  functions = {
+    producer = {
+      package     = var.producer_package
+      role_arn    = var.producer_role_arn
+      memory_size = var.producer_memory_mb
+      timeout     = var.producer_timeout_seconds
+      environment = { QUEUE_URL = var.queue_url, TABLE_NAME = var.table_name }
+    }
+    consumer = {
+      package     = var.consumer_package
+      role_arn    = var.consumer_role_arn
+      memory_size = var.consumer_memory_mb
+      timeout     = var.consumer_timeout_seconds
+      environment = { TABLE_NAME = var.table_name }
+    }
+  }
+}
+
+# Created before its function: otherwise Lambda creates the group on the first invocation,
+# with no retention, and Terraform then fails to create it.
+resource "aws_cloudwatch_log_group" "function" {
+  for_each = local.functions
+
+  name              = "/aws/lambda/${var.name_prefix}-${each.key}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_lambda_function" "function" {
+  for_each = local.functions
+
+  function_name    = "${var.name_prefix}-${each.key}"
+  role             = each.value.role_arn
+  runtime          = "provided.al2023"
+  handler          = "bootstrap"
+  architectures    = [var.architecture]
+  filename         = each.value.package
+  source_code_hash = filebase64sha256(each.value.package)
+  memory_size      = each.value.memory_size
+  timeout          = each.value.timeout
+  tags             = var.tags
+
+  environment {
+    variables = each.value.environment
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.function[each.key].name
+    application_log_level = var.log_level
+    system_log_level      = "WARN"
+  }
+}
+
+resource "aws_lambda_event_source_mapping" "queue" {
+  event_source_arn                   = var.queue_arn
+  function_name                      = aws_lambda_function.function["consumer"].arn
+  batch_size                         = var.consumer_batch_size
+  maximum_batching_window_in_seconds = var.consumer_batching_window_seconds
+  function_response_types            = ["ReportBatchItemFailures"]
+  enabled                            = var.event_source_mapping_enabled
+
+  scaling_config {
+    maximum_concurrency = var.consumer_max_concurrency
+  }
+}

@@ -1,0 +1,44 @@
+output "producer_function_name" {
+  description = "Name of the producer function."
+  value       = aws_lambda_function.function["producer"].function_name
+}
+
+output "producer_function_arn" {
+  description = "ARN of the producer function."
+  value       = aws_lambda_function.function["producer"].arn
+}
+
+output "producer_invoke_arn" {
+  description = "Invoke ARN of the producer, for the API Gateway integration."
+  value       = aws_lambda_function.function["producer"].invoke_arn
+}
+
+output "consumer_function_name" {
+  description = "Name of the consumer function."
+  value       = aws_lambda_function.function["consumer"].function_name
+}
+
+output "producer_log_group_arn" {
+  description = "ARN of the producer's log group."
+  value       = aws_cloudwatch_log_group.function["producer"].arn
+}
+
+output "consumer_log_group_arn" {
+  description = "ARN of the consumer's log group."
+  value       = aws_cloudwatch_log_group.function["consumer"].arn
+}
+
+output "producer_log_group_name" {
+  description = "Name of the producer's log group."
+  value       = aws_cloudwatch_log_group.function["producer"].name
+}
+
+output "consumer_log_group_name" {
+  description = "Name of the consumer's log group."
+  value       = aws_cloudwatch_log_group.function["consumer"].name
+}
+
+output "event_source_mapping_uuid" {
+  description = "Id of the queue's event source mapping."
+  value       = aws_lambda_event_source_mapping.queue.uuid
+}

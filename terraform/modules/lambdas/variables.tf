@@ -1,0 +1,176 @@
+variable "name_prefix" {
+  description = "Prefix of the function names (\"<prefix>-producer\", \"<prefix>-consumer\")."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,55}$", var.name_prefix))
+    error_message = "The prefix is 1 to 55 letters, digits, '_' or '-' (function names stop at 64)."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of both functions: arm64 (Graviton, cheaper per millisecond) or x86_64. It must match the packages' build target."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture is \"arm64\" or \"x86_64\"."
+  }
+}
+
+variable "producer_package" {
+  description = "Path of the producer's zip, as `cargo lambda build --output-format zip` writes it (target/lambda/producer/bootstrap.zip)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.producer_package, ".zip")
+    error_message = "producer_package must be a .zip file."
+  }
+}
+
+variable "consumer_package" {
+  description = "Path of the consumer's zip (target/lambda/consumer/bootstrap.zip)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.consumer_package, ".zip")
+    error_message = "consumer_package must be a .zip file."
+  }
+}
+
+variable "producer_role_arn" {
+  description = "Execution role of the producer."
+  type        = string
+}
+
+variable "consumer_role_arn" {
+  description = "Execution role of the consumer."
+  type        = string
+}
+
+variable "producer_memory_mb" {
+  description = "Memory of the producer, in MB (CPU grows with it)."
+  type        = number
+  default     = 128
+
+  validation {
+    condition     = var.producer_memory_mb >= 128 && var.producer_memory_mb <= 10240
+    error_message = "Lambda memory is 128 to 10240 MB."
+  }
+}
+
+variable "consumer_memory_mb" {
+  description = "Memory of the consumer, in MB (CPU grows with it)."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.consumer_memory_mb >= 128 && var.consumer_memory_mb <= 10240
+    error_message = "Lambda memory is 128 to 10240 MB."
+  }
+}
+
+variable "producer_timeout_seconds" {
+  description = "Timeout of the producer; API Gateway gives up after 30 s anyway."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.producer_timeout_seconds >= 3 && var.producer_timeout_seconds <= 30
+    error_message = "The producer's timeout is 3 to 30 seconds (its AWS calls time out after 2.5 s)."
+  }
+}
+
+variable "consumer_timeout_seconds" {
+  description = "Timeout of the consumer; the queue's visibility timeout is derived from it."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.consumer_timeout_seconds >= 3 && var.consumer_timeout_seconds <= 900
+    error_message = "The consumer's timeout is 3 to 900 seconds (its AWS calls time out after 2.5 s)."
+  }
+}
+
+variable "table_name" {
+  description = "The books table, given to both functions as TABLE_NAME."
+  type        = string
+}
+
+variable "queue_url" {
+  description = "The books queue, given to the producer as QUEUE_URL."
+  type        = string
+}
+
+variable "queue_arn" {
+  description = "The books queue, the consumer's event source."
+  type        = string
+}
+
+variable "consumer_batch_size" {
+  description = "Most records per consumer invocation. Above 10, SQS requires a batching window."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.consumer_batch_size >= 1 && var.consumer_batch_size <= 10000
+    error_message = "The batch size is 1 to 10000."
+  }
+}
+
+variable "consumer_batching_window_seconds" {
+  description = "Longest wait to fill a batch before invoking the consumer."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.consumer_batching_window_seconds >= 0 && var.consumer_batching_window_seconds <= 300
+    error_message = "The batching window is 0 to 300 seconds."
+  }
+}
+
+variable "consumer_max_concurrency" {
+  description = "Most consumer invocations the queue may run at once, so a backlog cannot exhaust the account's concurrency."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.consumer_max_concurrency >= 2 && var.consumer_max_concurrency <= 1000
+    error_message = "Maximum concurrency is 2 to 1000."
+  }
+}
+
+variable "event_source_mapping_enabled" {
+  description = "Deliver the queue to the consumer. Off against the local emulator: it cannot invoke functions and would dead-letter healthy messages; the local poller takes the mapping's place."
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_days" {
+  description = "Days the functions' logs are kept."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "CloudWatch accepts 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days."
+  }
+}
+
+variable "log_level" {
+  description = "Lowest level of application log lines kept."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
+    error_message = "log_level is TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the functions and log groups."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,81 @@
+variable "region" {
+  description = "AWS region to deploy to."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name; one per environment (e.g. books-dev, books-prod)."
+  type        = string
+  default     = "books"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9-]{1,40}$", var.name_prefix))
+    error_message = "The prefix is 1 to 40 letters, digits or '-'."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set the packages were built for: arm64 (cargo lambda build --arm64) or x86_64 (--x86-64)."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture is \"arm64\" or \"x86_64\"."
+  }
+}
+
+variable "packages_dir" {
+  description = "Directory holding producer/bootstrap.zip and consumer/bootstrap.zip; empty means target/lambda of this repository."
+  type        = string
+  default     = ""
+}
+
+variable "producer_timeout_seconds" {
+  description = "Timeout of the producer function."
+  type        = number
+  default     = 10
+}
+
+variable "consumer_timeout_seconds" {
+  description = "Timeout of the consumer function; the queue's visibility timeout follows from it."
+  type        = number
+  default     = 30
+}
+
+variable "consumer_batch_size" {
+  description = "Most records per consumer invocation."
+  type        = number
+  default     = 100
+}
+
+variable "consumer_batching_window_seconds" {
+  description = "Longest wait to fill a consumer batch."
+  type        = number
+  default     = 1
+}
+
+variable "max_receive_count" {
+  description = "Failed receives before a message moves to the dead-letter queue."
+  type        = number
+  default     = 3
+}
+
+variable "event_source_mapping_enabled" {
+  description = "Deliver the queue to the consumer (off against the local emulator, where the local poller does it)."
+  type        = bool
+  default     = true
+}
+
+variable "dlq_redrive_allow_policy_enabled" {
+  description = "Restrict the DLQ to the books queue (off against the local emulator, which never reports the policy back)."
+  type        = bool
+  default     = true
+}
+
+variable "table_deletion_protection" {
+  description = "Refuse to delete the books table (off against the local emulator, so a run can tear down)."
+  type        = bool
+  default     = true
+}

@@ -1,0 +1,62 @@
+//! `cargo xtask`: the project's task runner.
+//!
+//! Every command a learner, an instructor or CI runs goes through here, so that they all run
+//! the same way on every machine: `setup` installs the pinned tools, `local` runs the whole
+//! system against the local emulator, `test` runs every check CI runs.
+
+mod progress;
+mod setup;
+mod stack;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup     install the pinned tools (moto, cargo-lambda) into .venv and find Terraform
+  local     run the whole system locally: emulator, Terraform apply, API and consumer
+              --api-port <port>       where the API listens (default 3000)
+              --emulator-port <port>  where the AWS emulator listens (default 4566)
+  test      every check CI runs: fmt, clippy, tests, Terraform, the end-to-end test";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run().map(drop),
+        Some("local") => parse_local(&args[1..]).and_then(stack::run_local),
+        Some("test") => test::run(),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err(format!("unknown command\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nerror: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_local(args: &[String]) -> Result<stack::Ports, String> {
+    let mut ports = stack::Ports::default();
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let target = match flag.as_str() {
+            "--api-port" => &mut ports.api,
+            "--emulator-port" => &mut ports.emulator,
+            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+        };
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{flag} needs a port number"))?;
+        *target = value
+            .parse()
+            .map_err(|_| format!("{flag} needs a port number, not {value:?}"))?;
+    }
+    Ok(ports)
+}

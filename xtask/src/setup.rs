@@ -1,0 +1,165 @@
+//! `cargo xtask setup`: the pinned tools, installed where they cannot clash with anything.
+//!
+//! Python tools (the emulator, cargo-lambda and its zig) go into the repository's own
+//! virtual environment, `.venv`, from `xtask/requirements.txt`. Terraform is the user's own;
+//! its CLI configuration is ours (`target/xtask/terraform.rc`), pointing at a filesystem
+//! mirror of the AWS provider when one is on the machine, so `terraform init` works offline.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::progress::{Result, output, run_command, stage};
+
+const REQUIREMENTS: &str = include_str!("../requirements.txt");
+
+/// Where to look for a provider mirror after `TF_PROVIDER_MIRROR`: Terraform's own implied
+/// local mirror directories, and where this workshop's machines keep one.
+const MIRROR_DIRS: [&str; 5] = [
+    "~/.terraform.d/plugins",
+    "~/.local/share/terraform/plugins",
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+    "/opt/tf-plugins",
+];
+
+/// What later commands need from setup.
+pub struct Tools {
+    /// `.venv/bin`: put first on `PATH` for cargo-lambda to find zig.
+    pub venv_bin: PathBuf,
+    /// Terraform's CLI configuration for every run of xtask.
+    pub terraform_rc: PathBuf,
+}
+
+pub fn run() -> Result<Tools> {
+    let root = emulator::repo_root();
+    stage(
+        "setup",
+        "check prerequisites, install pinned tools into .venv, configure Terraform",
+        || {
+            require(
+                "python3",
+                &["--version"],
+                "Python 3.9 or later (with venv, e.g. `apt install python3-venv`)",
+            )?;
+            let terraform = require(
+                "terraform",
+                &["version"],
+                "Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)",
+            )?;
+            println!("    {}", terraform.lines().next().unwrap_or_default());
+            install_python_tools()?;
+            let terraform_rc = write_terraform_rc(root)?;
+            let venv_bin = emulator::venv_python()
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            Ok(Tools {
+                venv_bin,
+                terraform_rc,
+            })
+        },
+    )
+}
+
+/// Runs `program args`, or explains in one sentence what to install.
+fn require(program: &str, args: &[&str], install: &str) -> Result<String> {
+    output(Command::new(program).args(args)).map_err(|_| {
+        format!(
+            "{program} was not found on PATH: install {install}, then run `cargo xtask setup` again"
+        )
+    })
+}
+
+fn install_python_tools() -> Result {
+    let venv = emulator::venv_dir();
+    let stamp = venv.join("xtask-requirements.txt");
+    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == REQUIREMENTS) {
+        println!("    .venv is up to date with xtask/requirements.txt");
+        return Ok(());
+    }
+    if !emulator::venv_python().exists() {
+        println!("    creating {}", venv.display());
+        run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv)).map_err(|e| {
+            format!("{e}: on Debian or Ubuntu, `apt install python3-venv` provides it")
+        })?;
+    }
+    println!("    installing the pinned tools (about a minute the first time)");
+    let requirements = emulator::repo_root().join("xtask").join("requirements.txt");
+    run_command(
+        Command::new(emulator::venv_python())
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements),
+    )?;
+    std::fs::write(&stamp, REQUIREMENTS)
+        .map_err(|e| format!("could not write {}: {e}", stamp.display()))
+}
+
+/// Writes the Terraform CLI configuration every xtask run uses, and says which provider
+/// source it chose.
+fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
+    let dir = root.join("target").join("xtask");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+    let path = dir.join("terraform.rc");
+    let config = match provider_mirror() {
+        Some(mirror) => {
+            println!(
+                "    Terraform: using the AWS provider mirror in {}",
+                mirror.display()
+            );
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = {:?}\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n}}\n",
+                mirror.display().to_string()
+            )
+        }
+        None => {
+            println!(
+                "    Terraform: no provider mirror found, `terraform init` will download from the registry"
+            );
+            String::new()
+        }
+    };
+    std::fs::write(&path, config)
+        .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// The first directory that holds `registry.terraform.io/hashicorp/aws` for this platform:
+/// `TF_PROVIDER_MIRROR` if set, then the usual plugin directories.
+fn provider_mirror() -> Option<PathBuf> {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let platform = format!("{}_{}", terraform_os(), terraform_arch());
+    std::env::var("TF_PROVIDER_MIRROR")
+        .into_iter()
+        .chain(MIRROR_DIRS.iter().map(|dir| dir.replacen('~', &home, 1)))
+        .map(PathBuf::from)
+        .find(|dir| {
+            std::fs::read_dir(dir.join("registry.terraform.io/hashicorp/aws"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|version| version.path().join(&platform).is_dir())
+        })
+}
+
+fn terraform_os() -> &'static str {
+    match std::env::consts::OS {
+        "macos" => "darwin",
+        os => os,
+    }
+}
+
+fn terraform_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        arch => arch,
+    }
+}

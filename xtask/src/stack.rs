@@ -1,0 +1,290 @@
+//! The local stack: the emulator, the Terraform root applied to it, and the local runner.
+//!
+//! Emulator runs are kept apart from real ones: dummy credentials, no profile, and their own
+//! Terraform data and state under `target/emulator/`, fresh on every run (the emulator keeps
+//! nothing between runs, and moto cannot update an API Gateway stage in place).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use emulator::Emulator;
+use serde_json::Value;
+
+use crate::progress::{Result, cargo, output, run_command, stage};
+use crate::setup::{self, Tools};
+
+/// Ports of `cargo xtask local`, documented in the README.
+pub struct Ports {
+    pub api: u16,
+    pub emulator: u16,
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        Ports {
+            api: 3000,
+            emulator: 4566,
+        }
+    }
+}
+
+/// Gives a command the environment of an emulator run.
+pub fn emulator_env<'c>(command: &'c mut Command, endpoint: &str) -> &'c mut Command {
+    for name in emulator::REAL_AWS_ENV {
+        command.env_remove(name);
+    }
+    command
+        .envs(emulator::DUMMY_AWS_ENV)
+        .env("AWS_ENDPOINT_URL", endpoint)
+}
+
+pub fn start_emulator(port: u16) -> Result<Emulator> {
+    stage(
+        "emulator",
+        &format!("start the AWS emulator (moto) on 127.0.0.1:{port}"),
+        || Emulator::start(port).map_err(|e| e.to_string()),
+    )
+}
+
+/// Builds the producer and consumer zips with cargo-lambda, as a deploy would.
+pub fn package(tools: &Tools) -> Result {
+    stage(
+        "package",
+        "cargo lambda build: release zips of producer and consumer (x86_64)",
+        || {
+            let path = std::env::join_paths(std::iter::once(tools.venv_bin.clone()).chain(
+                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+            ))
+            .map_err(|e| e.to_string())?;
+            run_command(
+                Command::new(tools.venv_bin.join("cargo-lambda"))
+                    .current_dir(emulator::repo_root())
+                    .env("PATH", path)
+                    .args([
+                        "lambda",
+                        "build",
+                        "--release",
+                        "--x86-64",
+                        "--output-format",
+                        "zip",
+                    ])
+                    .args([
+                        "--package",
+                        "books",
+                        "--bin",
+                        "producer",
+                        "--bin",
+                        "consumer",
+                    ]),
+            )
+        },
+    )
+}
+
+/// One Terraform root, run with xtask's CLI configuration and its own data directory.
+pub struct Terraform {
+    pub dir: PathBuf,
+    data_dir: PathBuf,
+    rc: PathBuf,
+}
+
+impl Terraform {
+    pub fn new(dir: PathBuf, data_dir: PathBuf, tools: &Tools) -> Self {
+        Terraform {
+            dir,
+            data_dir,
+            rc: tools.terraform_rc.clone(),
+        }
+    }
+
+    pub fn command(&self) -> Command {
+        let mut command = Command::new("terraform");
+        command
+            .arg(format!("-chdir={}", self.dir.display()))
+            .env("TF_CLI_CONFIG_FILE", &self.rc)
+            .env("TF_DATA_DIR", &self.data_dir)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0")
+            .env("CHECKPOINT_DISABLE", "1");
+        command
+    }
+
+    fn state(&self) -> PathBuf {
+        self.data_dir.join("terraform.tfstate")
+    }
+
+    /// `init` and `validate`, with no backend and no AWS access.
+    pub fn validate(&self) -> Result {
+        run_command(
+            self.command()
+                .args(["init", "-backend=false", "-input=false"])
+                .stdout(Stdio::null()),
+        )?;
+        run_command(self.command().arg("validate"))
+    }
+
+    /// Applies the root to the emulator from an empty state, with `emulator.tfvars`, and
+    /// returns its outputs.
+    pub fn apply_fresh(&self, endpoint: &str) -> Result<BTreeMap<String, Value>> {
+        let _ = std::fs::remove_file(self.state());
+        let backend = format!("-backend-config=path={}", self.state().display());
+        run_command(
+            emulator_env(&mut self.command(), endpoint)
+                .args(["init", "-input=false", "-reconfigure", &backend])
+                .stdout(Stdio::null()),
+        )?;
+        run_command(emulator_env(&mut self.command(), endpoint).args([
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-compact-warnings",
+            "-var-file=emulator.tfvars",
+        ]))?;
+        let json = output(emulator_env(&mut self.command(), endpoint).args(["output", "-json"]))?;
+        let outputs: BTreeMap<String, Value> = serde_json::from_str(&json)
+            .map_err(|e| format!("terraform output is not JSON: {e}"))?;
+        Ok(outputs
+            .into_iter()
+            .map(|(name, output)| (name, output["value"].clone()))
+            .collect())
+    }
+
+    pub fn destroy(&self, endpoint: &str) -> Result {
+        run_command(emulator_env(&mut self.command(), endpoint).args([
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-compact-warnings",
+            "-var-file=emulator.tfvars",
+        ]))
+    }
+}
+
+/// The Terraform root that deploys `final/`, set up for the emulator.
+pub fn final_root(tools: &Tools) -> Terraform {
+    let root = emulator::repo_root();
+    Terraform::new(
+        root.join("terraform"),
+        emulator::data_dir().join("terraform").join("final"),
+        tools,
+    )
+}
+
+/// The local runner of `final/`, stopped when dropped.
+pub struct Runner {
+    child: Child,
+    pub api_url: String,
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Builds and starts `final/`'s local runner, wired to the applied outputs, and waits until
+/// its API answers. With a `log`, its output goes there instead of the terminal.
+pub fn start_runner(
+    endpoint: &str,
+    outputs: &BTreeMap<String, Value>,
+    api_port: u16,
+    log: Option<&Path>,
+) -> Result<Runner> {
+    let root = emulator::repo_root();
+    run_command(cargo(root).args(["build", "--quiet", "--package", "books", "--bin", "local"]))?;
+    let text = |name: &str| {
+        outputs
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or(format!("no output {name}"))
+    };
+    let mut command = Command::new(
+        root.join("target")
+            .join("debug")
+            .join(format!("local{}", std::env::consts::EXE_SUFFIX)),
+    );
+    emulator_env(&mut command, endpoint)
+        .env("QUEUE_URL", text("queue_url")?)
+        .env("TABLE_NAME", text("table_name")?)
+        .env("LOCAL_API_PORT", api_port.to_string());
+    for (name, value) in outputs
+        .get("local_runner_settings")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        command.env(name, value.to_string());
+    }
+    if let Some(log) = log {
+        let file =
+            File::create(log).map_err(|e| format!("could not create {}: {e}", log.display()))?;
+        let errors = file.try_clone().map_err(|e| e.to_string())?;
+        command.stdout(file).stderr(errors);
+    }
+    let child = command
+        .spawn()
+        .map_err(|e| format!("could not start the local runner: {e}"))?;
+    let runner = Runner {
+        child,
+        api_url: format!("http://127.0.0.1:{api_port}"),
+    };
+    if emulator::wait_for_port(api_port, Duration::from_secs(30)) {
+        Ok(runner)
+    } else {
+        Err(format!(
+            "the local runner did not listen on port {api_port} within 30 s"
+        ))
+    }
+}
+
+/// `cargo xtask local`.
+pub fn run_local(ports: Ports) -> Result {
+    if !emulator::port_is_free(ports.api) {
+        return Err(format!(
+            "port {} is already in use: stop what holds it or pick another with `--api-port`",
+            ports.api
+        ));
+    }
+    let tools = setup::run()?;
+    let emulator = start_emulator(ports.emulator)?;
+    let endpoint = emulator.endpoint().to_owned();
+    package(&tools)?;
+    let terraform = final_root(&tools);
+    let outputs = stage(
+        "apply",
+        "terraform apply of terraform/ against the emulator (fresh state)",
+        || terraform.apply_fresh(&endpoint),
+    )?;
+    let mut runner = stage(
+        "runner",
+        "build and start the local runner of final/ (API + queue poller)",
+        || start_runner(&endpoint, &outputs, ports.api, None),
+    )?;
+    let table = outputs
+        .get("table_name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    println!(
+        "\nThe system is running locally.\n\
+         \x20 API:       {api}\n\
+         \x20 emulator:  {endpoint}  (AWS_ENDPOINT_URL for the AWS CLI or SDKs, with any dummy credentials)\n\
+         \x20 table:     {table}\n\n\
+         Try it:\n\
+         \x20 curl -i -X POST {api}/books -H 'content-type: application/json' -d '{{\"title\":\"Dune\",\"author\":\"Frank Herbert\"}}'\n\
+         \x20 curl -i {api}/books/<id from the answer>\n\n\
+         Press Ctrl-C to stop everything.",
+        api = runner.api_url,
+    );
+    let status = runner.child.wait().map_err(|e| e.to_string())?;
+    drop(emulator);
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the local runner stopped: {status}"))
+    }
+}

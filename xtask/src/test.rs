@@ -1,0 +1,135 @@
+//! `cargo xtask test`: every check, in the order that fails fastest, stopping at the first
+//! failure and naming its stage. CI runs exactly this.
+
+use std::path::{Path, PathBuf};
+
+use crate::progress::{Result, cargo, run_command, stage};
+use crate::setup;
+use crate::stack::{self, Terraform, emulator_env};
+
+pub fn run() -> Result {
+    let root = emulator::repo_root();
+    let tools = setup::run()?;
+    stage("fmt", "cargo fmt --check", || {
+        run_command(cargo(root).args(["fmt", "--all", "--check"]))
+    })?;
+    stage(
+        "clippy",
+        "cargo clippy on every crate and target, warnings are errors",
+        || {
+            run_command(cargo(root).args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        },
+    )?;
+    let emulator = stack::start_emulator(emulator::free_port())?;
+    let endpoint = emulator.endpoint().to_owned();
+    stage(
+        "cargo test",
+        "unit, snapshot and emulator tests of every crate",
+        || run_command(emulator_env(&mut cargo(root), &endpoint).args(["test", "--workspace"])),
+    )?;
+    let roots = terraform_roots(root, &tools);
+    stage(
+        "terraform fmt",
+        "terraform fmt -check of every .tf file",
+        || {
+            for dir in ["terraform", "steps"]
+                .map(|dir| root.join(dir))
+                .iter()
+                .filter(|dir| dir.is_dir())
+            {
+                run_command(
+                    std::process::Command::new("terraform")
+                        .args(["fmt", "-check", "-recursive", "-diff"])
+                        .arg(dir),
+                )?;
+            }
+            Ok(())
+        },
+    )?;
+    for terraform in &roots {
+        stage(
+            "terraform validate",
+            &format!("init and validate {}", terraform.dir.display()),
+            || terraform.validate(),
+        )?;
+    }
+    stack::package(&tools)?;
+    let terraform = stack::final_root(&tools);
+    let outputs = stage(
+        "terraform apply",
+        "apply terraform/ to the emulator from an empty state",
+        || terraform.apply_fresh(&endpoint),
+    )?;
+    let log = emulator::data_dir().join("local-runner.log");
+    let end_to_end = stage(
+        "end-to-end",
+        "post books through the local runner, read them from the table and the DLQ",
+        || {
+            let runner =
+                stack::start_runner(&endpoint, &outputs, emulator::free_port(), Some(&log))?;
+            let text = |name: &str| {
+                outputs
+                    .get(name)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            run_command(
+                emulator_env(&mut cargo(root), &endpoint)
+                    .args([
+                        "test",
+                        "--package",
+                        "books",
+                        "--test",
+                        "end_to_end",
+                        "--",
+                        "--ignored",
+                        "--nocapture",
+                    ])
+                    .env("BOOKS_API_URL", &runner.api_url)
+                    .env("TABLE_NAME", text("table_name"))
+                    .env("QUEUE_URL", text("queue_url"))
+                    .env("DEAD_LETTER_QUEUE_URL", text("dead_letter_queue_url")),
+            )
+            .map_err(|e| format!("{e} (the local runner's log: {})", log.display()))
+        },
+    );
+    let destroy = stage(
+        "terraform destroy",
+        "destroy what the apply created",
+        || terraform.destroy(&endpoint),
+    );
+    end_to_end.and(destroy)?;
+    println!("\nAll checks passed.");
+    Ok(())
+}
+
+/// `terraform/` and the root of every step, each with its own data directory.
+fn terraform_roots(root: &Path, tools: &setup::Tools) -> Vec<Terraform> {
+    let data = root.join("target").join("terraform-validate");
+    let steps: Vec<PathBuf> = std::fs::read_dir(root.join("steps"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|step| step.path().join("terraform"))
+        .filter(|dir| dir.is_dir())
+        .collect();
+    std::iter::once(root.join("terraform"))
+        .chain(steps)
+        .map(|dir| {
+            let name = dir
+                .strip_prefix(root)
+                .unwrap_or(&dir)
+                .to_string_lossy()
+                .replace(['/', '\\'], "-");
+            Terraform::new(dir, data.join(&name), tools)
+        })
+        .collect()
+}
