@@ -2,7 +2,9 @@
 //! fresh queue and table.
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+};
 use books::book::book_id;
 use books::consumer::Consumer;
 use books::message::BookMessage;
@@ -23,17 +25,37 @@ struct Fixture {
 /// A fresh queue and table on the emulator.
 async fn fixture() -> Fixture {
     let sdk = emulator::sdk_config().await;
-    let (sqs, dynamodb) = (aws_sdk_sqs::Client::new(&sdk), aws_sdk_dynamodb::Client::new(&sdk));
+    let (sqs, dynamodb) = (
+        aws_sdk_sqs::Client::new(&sdk),
+        aws_sdk_dynamodb::Client::new(&sdk),
+    );
     let name = format!("test-{}", uuid::Uuid::new_v4());
-    let queue_url = sqs.create_queue().queue_name(&name).send().await.expect("queue created").queue_url.expect("a URL");
+    let queue_url = sqs
+        .create_queue()
+        .queue_name(&name)
+        .send()
+        .await
+        .expect("queue created")
+        .queue_url
+        .expect("a URL");
     dynamodb
         .create_table()
         .table_name(&name)
         .billing_mode(BillingMode::PayPerRequest)
         .attribute_definitions(
-            AttributeDefinition::builder().attribute_name("id").attribute_type(ScalarAttributeType::S).build().unwrap(),
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
         )
-        .key_schema(KeySchemaElement::builder().attribute_name("id").key_type(KeyType::Hash).build().unwrap())
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .expect("table created");
@@ -62,7 +84,8 @@ fn sqs_event(bodies: &[String]) -> LambdaEvent<SqsEvent> {
 
 fn message(title: &str, key: &str) -> BookMessage {
     let object = json!({ "title": title, "author": "Ursula K. Le Guin" });
-    let book = books::book::Book::from_json(book_id(Some(key)), object.as_object().unwrap(), 2100).unwrap();
+    let book = books::book::Book::from_json(book_id(Some(key)), object.as_object().unwrap(), 2100)
+        .unwrap();
     BookMessage::new(book, "request-1".into())
 }
 
@@ -73,14 +96,34 @@ async fn the_consumer_stores_good_records_and_reports_only_the_bad_ones() {
     let first = message("A Wizard of Earthsea", "k1");
     let retried = message("A Wizard of Earthsea (2nd printing)", "k1");
     let other = message("The Dispossessed", "k2");
-    let bodies = [first.to_json(), "{not json".to_owned(), retried.to_json(), other.to_json()];
+    let bodies = [
+        first.to_json(),
+        "{not json".to_owned(),
+        retried.to_json(),
+        other.to_json(),
+    ];
 
-    let response = consumer.handle(sqs_event(&bodies)).await.expect("the handler answers");
+    let response = consumer
+        .handle(sqs_event(&bodies))
+        .await
+        .expect("the handler answers");
 
-    let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    let failed: Vec<&str> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
     assert_eq!(failed, ["message-1"]);
-    let stored = fixture.store.get(first.book.id).await.unwrap().expect("stored");
-    assert_eq!(stored.title, retried.book.title, "the latest version of a book wins");
+    let stored = fixture
+        .store
+        .get(first.book.id)
+        .await
+        .unwrap()
+        .expect("stored");
+    assert_eq!(
+        stored.title, retried.book.title,
+        "the latest version of a book wins"
+    );
     assert_eq!(stored.request_id, "request-1");
     assert!(fixture.store.get(other.book.id).await.unwrap().is_some());
 }
@@ -89,31 +132,49 @@ async fn the_consumer_stores_good_records_and_reports_only_the_bad_ones() {
 async fn the_consumer_writes_batches_larger_than_one_batch_write() {
     let fixture = fixture().await;
     let consumer = Consumer::new(fixture.store.clone());
-    let messages: Vec<BookMessage> = (0..60).map(|i| message(&format!("Book {i}"), &format!("key-{i}"))).collect();
+    let messages: Vec<BookMessage> = (0..60)
+        .map(|i| message(&format!("Book {i}"), &format!("key-{i}")))
+        .collect();
     let bodies: Vec<String> = messages.iter().map(BookMessage::to_json).collect();
 
-    let response = consumer.handle(sqs_event(&bodies)).await.expect("the handler answers");
+    let response = consumer
+        .handle(sqs_event(&bodies))
+        .await
+        .expect("the handler answers");
 
     assert!(response.batch_item_failures.is_empty());
     for message in &messages {
-        assert!(fixture.store.get(message.book.id).await.unwrap().is_some(), "{} not stored", message.book.title);
+        assert!(
+            fixture.store.get(message.book.id).await.unwrap().is_some(),
+            "{} not stored",
+            message.book.title
+        );
     }
 }
 
 fn post(body: &str, content_type: &str, key: Option<&str>) -> Request {
-    let mut request = lambda_http::http::Request::builder().method("POST").uri("/books").header("content-type", content_type);
+    let mut request = lambda_http::http::Request::builder()
+        .method("POST")
+        .uri("/books")
+        .header("content-type", content_type);
     if let Some(key) = key {
         request = request.header("idempotency-key", key);
     }
     let mut context = Context::default();
     context.request_id = "request-42".into();
-    request.body(Body::Text(body.to_owned())).unwrap().with_lambda_context(context)
+    request
+        .body(Body::Text(body.to_owned()))
+        .unwrap()
+        .with_lambda_context(context)
 }
 
 async fn answer(producer: &Producer, request: Request) -> (u16, Value) {
     let response = producer.handle(request).await.expect("the handler answers");
     let status = response.status().as_u16();
-    (status, serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null),
+    )
 }
 
 async fn queued(fixture: &Fixture) -> Vec<BookMessage> {
@@ -125,7 +186,11 @@ async fn queued(fixture: &Fixture) -> Vec<BookMessage> {
         .send()
         .await
         .expect("the queue can be read");
-    received.messages().iter().map(|m| BookMessage::from_json(m.body().unwrap_or_default()).unwrap()).collect()
+    received
+        .messages()
+        .iter()
+        .map(|m| BookMessage::from_json(m.body().unwrap_or_default()).unwrap())
+        .collect()
 }
 
 #[tokio::test]
@@ -133,7 +198,15 @@ async fn the_producer_queues_a_valid_book_and_answers_202() {
     let fixture = fixture().await;
     let producer = Producer::new(fixture.queue.clone(), fixture.store.clone());
 
-    let (status, body) = answer(&producer, post(r#"{"title":"Dune","author":"Frank Herbert"}"#, "application/json", Some("key-1"))).await;
+    let (status, body) = answer(
+        &producer,
+        post(
+            r#"{"title":"Dune","author":"Frank Herbert"}"#,
+            "application/json",
+            Some("key-1"),
+        ),
+    )
+    .await;
 
     assert_eq!(status, 202);
     assert_eq!(body["id"], json!(book_id(Some("key-1"))));
@@ -148,11 +221,39 @@ async fn the_producer_refuses_bad_requests_and_queues_nothing() {
     let fixture = fixture().await;
     let producer = Producer::new(fixture.queue.clone(), fixture.store.clone());
     let cases = [
-        (post(r#"{"title":"Dune"}"#, "application/json", None), 422, Some("author")),
-        (post(r#"{"title":"Dune","author":"F","isbn":"123"}"#, "application/json", None), 422, Some("isbn")),
-        (post(r#"{"title":"Dune","#, "application/json", None), 400, None),
-        (post(r#"{"title":"Dune","author":"F"}"#, "text/plain", None), 415, None),
-        (post(&format!(r#"{{"title":"{}","author":"F"}}"#, "x".repeat(70_000)), "application/json", None), 413, None),
+        (
+            post(r#"{"title":"Dune"}"#, "application/json", None),
+            422,
+            Some("author"),
+        ),
+        (
+            post(
+                r#"{"title":"Dune","author":"F","isbn":"123"}"#,
+                "application/json",
+                None,
+            ),
+            422,
+            Some("isbn"),
+        ),
+        (
+            post(r#"{"title":"Dune","#, "application/json", None),
+            400,
+            None,
+        ),
+        (
+            post(r#"{"title":"Dune","author":"F"}"#, "text/plain", None),
+            415,
+            None,
+        ),
+        (
+            post(
+                &format!(r#"{{"title":"{}","author":"F"}}"#, "x".repeat(70_000)),
+                "application/json",
+                None,
+            ),
+            413,
+            None,
+        ),
     ];
     for (request, expected_status, expected_field) in cases {
         let (status, body) = answer(&producer, request).await;
@@ -167,17 +268,29 @@ async fn the_producer_reads_stored_books() {
     let fixture = fixture().await;
     let producer = Producer::new(fixture.queue.clone(), fixture.store.clone());
     let stored = message("The Left Hand of Darkness", "k9");
-    Consumer::new(fixture.store.clone()).handle(sqs_event(&[stored.to_json()])).await.unwrap();
-    let get = |path: String| lambda_http::http::Request::get(path).body(Body::Empty).unwrap();
+    Consumer::new(fixture.store.clone())
+        .handle(sqs_event(&[stored.to_json()]))
+        .await
+        .unwrap();
+    let get = |path: String| {
+        lambda_http::http::Request::get(path)
+            .body(Body::Empty)
+            .unwrap()
+    };
 
     let (status, body) = answer(&producer, get(format!("/books/{}", stored.book.id))).await;
-    assert_eq!((status, body["title"].as_str()), (200, Some("The Left Hand of Darkness")));
+    assert_eq!(
+        (status, body["title"].as_str()),
+        (200, Some("The Left Hand of Darkness"))
+    );
     let (status, _) = answer(&producer, get(format!("/books/{}", uuid::Uuid::new_v4()))).await;
     assert_eq!(status, 404);
     let (status, body) = answer(&producer, get("/books/not-a-uuid".into())).await;
     assert_eq!((status, body["field"].as_str()), (400, Some("id")));
     let (status, _) = answer(&producer, get("/authors".into())).await;
     assert_eq!(status, 404);
-    let delete = lambda_http::http::Request::delete("/books").body(Body::Empty).unwrap();
+    let delete = lambda_http::http::Request::delete("/books")
+        .body(Body::Empty)
+        .unwrap();
     assert_eq!(answer(&producer, delete).await.0, 405);
 }
