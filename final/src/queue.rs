@@ -1,5 +1,6 @@
 //! Sending accepted books to SQS.
 
+use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::MessageAttributeValue;
 
 use crate::message::BookMessage;
@@ -14,7 +15,7 @@ pub struct BookQueue {
 /// The queue did not take the message; the client may retry.
 #[derive(Debug, thiserror::Error)]
 #[error("could not send to the queue: {0}")]
-pub struct SendFailed(#[source] Box<aws_sdk_sqs::Error>);
+pub struct SendFailed(String);
 
 impl BookQueue {
     pub fn new(client: aws_sdk_sqs::Client, url: impl Into<String>) -> Self {
@@ -39,7 +40,7 @@ impl BookQueue {
             .message_attributes("schema_version", version)
             .send()
             .await
-            .map_err(|e| SendFailed(Box::new(e.into())))?;
+            .map_err(|e| SendFailed(DisplayErrorContext(e).to_string()))?;
         Ok(())
     }
 }

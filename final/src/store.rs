@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -77,7 +78,7 @@ impl StoredBook {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("DynamoDB call failed: {0}")]
-    Call(#[from] Box<aws_sdk_dynamodb::Error>),
+    Call(String),
     #[error("the stored item is not a book: {0}")]
     Corrupt(#[from] serde_dynamo::Error),
 }
@@ -106,7 +107,7 @@ impl BookStore {
             .key("id", AttributeValue::S(id.to_string()))
             .send()
             .await
-            .map_err(|e| Box::new(e.into()))?;
+            .map_err(|e| StoreError::Call(DisplayErrorContext(e).to_string()))?;
         Ok(output.item.map(serde_dynamo::from_item).transpose()?)
     }
 
@@ -167,7 +168,7 @@ impl BookStore {
                     );
                 }
                 Err(error) => {
-                    let error = aws_sdk_dynamodb::Error::from(error);
+                    let error = DisplayErrorContext(error);
                     tracing::warn!(attempt, %error, "BatchWriteItem failed");
                 }
             }

@@ -76,7 +76,7 @@ async fn post(
 }
 
 fn book(index: usize) -> Value {
-    json!({ "title": format!("Book {index}"), "author": format!("Author {}", index % 7), "year": 1900 + index as i64 })
+    json!({ "title": format!("Book {index}"), "author": format!("Author {}", index % 7), "year": 1850 + index as i64 })
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use aws_sdk_sqs::Client;
+use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::{
     DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName, QueueAttributeName,
 };
@@ -44,6 +45,17 @@ impl SqsEventSource {
         H: Fn(LambdaEvent<SqsEvent>) -> F + Send + Sync + 'static,
         F: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
     {
+        // A long poll outlasts the short timeouts the functions' own calls use.
+        let timeouts = aws_sdk_sqs::config::timeout::TimeoutConfig::builder()
+            .operation_attempt_timeout(Duration::from_secs(LONG_POLL_SECONDS as u64 + 10))
+            .build();
+        let client = Client::from_conf(
+            client
+                .config()
+                .to_builder()
+                .timeout_config(timeouts)
+                .build(),
+        );
         let queue_arn = self.queue_arn(&client).await?;
         tracing::info!(queue = %self.queue_url, batch_size = self.batch_size, "polling the queue");
         loop {
@@ -54,6 +66,7 @@ impl SqsEventSource {
                         .await
                 }
                 Err(error) => {
+                    let error = DisplayErrorContext(error);
                     tracing::warn!(%error, "polling the queue failed; retrying");
                     tokio::time::sleep(RETRY_PAUSE).await;
                 }
@@ -172,6 +185,7 @@ impl SqsEventSource {
         );
         for chunk in done.chunks(RECEIVE_LIMIT) {
             if let Err(error) = self.delete(client, chunk).await {
+                let error = DisplayErrorContext(error);
                 tracing::warn!(%error, "could not delete processed messages; they will be delivered again");
             }
         }

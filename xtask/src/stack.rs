@@ -84,6 +84,17 @@ pub fn package(tools: &Tools) -> Result {
     )
 }
 
+/// `terraform`, with xtask's CLI configuration and no prompts.
+pub fn terraform(rc: &Path) -> Command {
+    let mut command = Command::new("terraform");
+    command
+        .env("TF_CLI_CONFIG_FILE", rc)
+        .env("TF_IN_AUTOMATION", "1")
+        .env("TF_INPUT", "0")
+        .env("CHECKPOINT_DISABLE", "1");
+    command
+}
+
 /// One Terraform root, run with xtask's CLI configuration and its own data directory.
 pub struct Terraform {
     pub dir: PathBuf,
@@ -101,19 +112,17 @@ impl Terraform {
     }
 
     pub fn command(&self) -> Command {
-        let mut command = Command::new("terraform");
+        let mut command = terraform(&self.rc);
         command
             .arg(format!("-chdir={}", self.dir.display()))
-            .env("TF_CLI_CONFIG_FILE", &self.rc)
-            .env("TF_DATA_DIR", &self.data_dir)
-            .env("TF_IN_AUTOMATION", "1")
-            .env("TF_INPUT", "0")
-            .env("CHECKPOINT_DISABLE", "1");
+            .env("TF_DATA_DIR", &self.data_dir);
         command
     }
 
+    /// Beside the data directory, not in it: Terraform keeps its backend settings in
+    /// `<data dir>/terraform.tfstate`.
     fn state(&self) -> PathBuf {
-        self.data_dir.join("terraform.tfstate")
+        self.data_dir.with_extension("tfstate")
     }
 
     /// `init` and `validate`, with no backend and no AWS access.
@@ -130,6 +139,7 @@ impl Terraform {
     /// returns its outputs.
     pub fn apply_fresh(&self, endpoint: &str) -> Result<BTreeMap<String, Value>> {
         let _ = std::fs::remove_file(self.state());
+        let _ = std::fs::remove_dir_all(&self.data_dir);
         let backend = format!("-backend-config=path={}", self.state().display());
         run_command(
             emulator_env(&mut self.command(), endpoint)

@@ -24,7 +24,9 @@ locals {
 }
 
 resource "aws_iam_role" "function" {
-  for_each = local.policies
+  # Keyed by a literal set, not by local.policies: the policies name the functions' log
+  # groups, which depend on these roles through the functions.
+  for_each = toset(["producer", "consumer"])
 
   name = "${var.name_prefix}-${each.key}"
   tags = var.tags
