@@ -46,8 +46,10 @@ impl SqsEventSource {
         F: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
     {
         // A long poll outlasts the short timeouts the functions' own calls use.
+        let long_poll = Duration::from_secs(LONG_POLL_SECONDS as u64 + 10);
         let timeouts = aws_sdk_sqs::config::timeout::TimeoutConfig::builder()
-            .operation_attempt_timeout(Duration::from_secs(LONG_POLL_SECONDS as u64 + 10))
+            .operation_timeout(long_poll)
+            .operation_attempt_timeout(long_poll)
             .build();
         let client = Client::from_conf(
             client

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_sdk_sqs::config::timeout::TimeoutConfig;
 use aws_sdk_sqs::types::QueueAttributeName;
 use lambda_http::{Body, Request, RequestExt, Response};
 use lambda_local::{HttpFront, SqsEventSource};
@@ -120,14 +121,6 @@ async fn the_poller_deletes_what_succeeded_and_the_redrive_policy_dead_letters_t
         .unwrap()
         .queue_url
         .unwrap();
-    for body in ["good-1", "poison", "good-2"] {
-        sqs.send_message()
-            .queue_url(&queue)
-            .message_body(body)
-            .send()
-            .await
-            .unwrap();
-    }
 
     let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let (record, queue_name) = (seen.clone(), name.clone());
@@ -168,10 +161,24 @@ async fn the_poller_deletes_what_succeeded_and_the_redrive_policy_dead_letters_t
         batching_window: Duration::from_secs(1),
         timeout: Duration::from_secs(5),
     };
-    let poller = tokio::spawn({
-        let sqs = sqs.clone();
-        async move { source.poll(sqs, "us-east-1".into(), handler).await }
-    });
+    // The poller gets a client with the functions' short timeouts, and its first long poll
+    // waits longer than them: it must outlast them, as Lambda's mapping does.
+    let short_timeouts = TimeoutConfig::builder()
+        .operation_timeout(Duration::from_secs(1))
+        .build();
+    let function_sqs =
+        aws_sdk_sqs::Client::new(&sdk.to_builder().timeout_config(short_timeouts).build());
+    let poller =
+        tokio::spawn(async move { source.poll(function_sqs, "us-east-1".into(), handler).await });
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    for body in ["good-1", "poison", "good-2"] {
+        sqs.send_message()
+            .queue_url(&queue)
+            .message_body(body)
+            .send()
+            .await
+            .unwrap();
+    }
 
     let deadline = Instant::now() + Duration::from_secs(30);
     let dead_lettered = loop {
