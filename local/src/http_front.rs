@@ -147,8 +147,9 @@ impl HttpFront {
     }
 }
 
-/// The API Gateway HTTP API event (payload format 2.0) for one request.
-fn api_gateway_event(parts: &Parts, body: &[u8], client: SocketAddr) -> Value {
+/// The API Gateway HTTP API event (payload format 2.0) for one request, as Lambda delivers
+/// it for the `$default` route of the `$default` stage. Tests build their requests with it too.
+pub fn api_gateway_event(parts: &Parts, body: &[u8], client: SocketAddr) -> Value {
     let mut headers = Map::new();
     for name in parts.headers.keys() {
         // API Gateway joins repeated headers with commas.

@@ -1,0 +1,199 @@
+//! Properties of `POST /books` over generated bodies: every body is answered 202 or 4xx (never
+//! a panic, never a 5xx); a 4xx never queues anything; a 202 queues exactly one message.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aws_sdk_sqs::operation::send_message::SendMessageOutput;
+use books::producer::Producer;
+use common::{CountOutputs, Fixture, api_request};
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+
+/// A runtime, a producer on its own fresh queue, and its count of sent messages.
+struct Subject {
+    runtime: tokio::runtime::Runtime,
+    producer: Producer,
+    sends: Arc<AtomicUsize>,
+}
+
+thread_local! {
+    // One per test thread: the tests run in parallel, and each counts its own sends.
+    static SUBJECT: Subject = {
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+        let (producer, sends) = runtime.block_on(async {
+            let fixture = Fixture::new().await;
+            let (counter, sends) = CountOutputs::<SendMessageOutput>::new();
+            (Producer::new(fixture.queue_with(counter), fixture.store()), sends)
+        });
+        Subject { runtime, producer, sends }
+    };
+}
+
+/// Posts `body` and checks the properties; returns the status.
+fn post_and_check(content_type: &str, body: &[u8]) -> Result<u16, TestCaseError> {
+    SUBJECT.with(|subject| post_and_check_with(subject, content_type, body))
+}
+
+fn post_and_check_with(
+    Subject {
+        runtime,
+        producer,
+        sends,
+    }: &Subject,
+    content_type: &str,
+    body: &[u8],
+) -> Result<u16, TestCaseError> {
+    let body = String::from_utf8_lossy(body);
+    let before = sends.load(Ordering::SeqCst);
+    let response = runtime
+        .block_on(producer.handle(api_request(
+            "POST",
+            "/books",
+            &[("content-type", content_type)],
+            &body,
+        )))
+        .map_err(|e| TestCaseError::fail(format!("the handler failed: {e}")))?;
+    let status = response.status().as_u16();
+    let sent = sends.load(Ordering::SeqCst) - before;
+    match status {
+        202 => prop_assert_eq!(sent, 1, "a 202 queues exactly one message"),
+        400..=499 => {
+            prop_assert_eq!(sent, 0, "a 4xx queues nothing");
+            let answer: Value =
+                serde_json::from_slice(response.body().as_ref()).expect("a JSON error");
+            prop_assert!(answer["error"].is_string(), "a 4xx says why: {}", answer);
+        }
+        other => prop_assert!(false, "unexpected status {other}"),
+    }
+    Ok(status)
+}
+
+fn isbn13() -> impl Strategy<Value = String> {
+    proptest::collection::vec(0u32..10, 12).prop_map(|digits| {
+        let sum: u32 = digits
+            .iter()
+            .enumerate()
+            .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
+            .sum();
+        let check = (10 - sum % 10) % 10;
+        digits
+            .iter()
+            .chain([check].iter())
+            .map(|d| char::from_digit(*d, 10).expect("a digit"))
+            .collect()
+    })
+}
+
+fn isbn10() -> impl Strategy<Value = String> {
+    proptest::collection::vec(0u32..10, 9).prop_map(|digits| {
+        let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+        let check = (11 - sum % 11) % 11;
+        let mut isbn: String = digits
+            .iter()
+            .map(|d| char::from_digit(*d, 10).expect("a digit"))
+            .collect();
+        isbn.push(if check == 10 {
+            'X'
+        } else {
+            char::from_digit(check, 10).expect("a digit")
+        });
+        isbn
+    })
+}
+
+/// ISBNs valid and not, with hyphens and spaces where people put them.
+fn isbn() -> impl Strategy<Value = Value> {
+    let valid = prop_oneof![isbn13(), isbn10()];
+    let spaced =
+        (valid.clone(), proptest::collection::vec(any::<bool>(), 13)).prop_map(|(isbn, gaps)| {
+            isbn.chars()
+                .zip(gaps)
+                .flat_map(|(c, gap)| if gap { vec![c, '-'] } else { vec![c] })
+                .collect::<String>()
+        });
+    prop_oneof![
+        valid.prop_map(Value::from),
+        spaced.prop_map(Value::from),
+        "[0-9Xx -]{0,20}".prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        Just(Value::Null),
+    ]
+}
+
+/// Text fields: boundary lengths, Unicode, surrounding whitespace, wrong types.
+fn text() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        "\\PC{1,20}".prop_map(Value::from),
+        ("[ \t\n]{0,3}", "\\PC{0,300}", "[ \t\n]{0,3}")
+            .prop_map(|(a, b, c)| Value::from(format!("{a}{b}{c}"))),
+        (250usize..260).prop_map(|n| Value::from("ß".repeat(n))),
+        any::<i32>().prop_map(Value::from),
+        Just(Value::Null),
+    ]
+}
+
+fn year() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (-3000i64..2100).prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(|f| json!(f)),
+        "[0-9]{1,4}".prop_map(Value::from),
+    ]
+}
+
+/// JSON objects shaped like a book, each field possibly missing, plus sometimes a stranger.
+fn book_like() -> impl Strategy<Value = Value> {
+    (
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+        proptest::option::of(isbn()),
+        proptest::option::of(year()),
+        proptest::option::of(("[a-z_]{1,8}", any::<u8>())),
+    )
+        .prop_map(|(title, author, isbn, year, extra)| {
+            let mut object = Map::new();
+            for (name, value) in [
+                ("title", title),
+                ("author", author),
+                ("isbn", isbn),
+                ("year", year),
+            ] {
+                if let Some(value) = value {
+                    object.insert(name.into(), value);
+                }
+            }
+            if let Some((name, value)) = extra {
+                object.insert(name, json!(value));
+            }
+            Value::Object(object)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn book_shaped_bodies_are_accepted_once_or_refused_with_a_reason(book in book_like()) {
+        let status = post_and_check("application/json", book.to_string().as_bytes())?;
+        if status == 202 {
+            for field in ["title", "author"] {
+                let length = book[field].as_str().map(|t| t.trim().chars().count());
+                prop_assert!(matches!(length, Some(1..=256)), "{field} accepted with {length:?} characters");
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_fail_the_producer(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+        post_and_check("application/json", &body)?;
+    }
+
+    #[test]
+    fn other_content_types_are_refused(content_type in "[a-z]{1,10}/[a-z+.-]{1,12}", book in book_like()) {
+        prop_assume!(content_type != "application/json" && !content_type.ends_with("+json"));
+        prop_assert_eq!(post_and_check(&content_type, book.to_string().as_bytes())?, 415);
+    }
+}
