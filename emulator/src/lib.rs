@@ -46,25 +46,17 @@ server.stop()
 pub enum Error {
     #[error("the emulator is not installed ({0} is missing): run `cargo xtask setup`")]
     NotInstalled(PathBuf),
-    #[error(
-        "port {0} is already in use: stop what holds it or pick another port with `--emulator-port`"
-    )]
+    #[error("port {0} is already in use: stop what holds it or pick another port with `--emulator-port`")]
     PortInUse(u16),
     #[error("the emulator did not come up on port {port} within {seconds} s: see its log at {log}")]
-    NotReady {
-        port: u16,
-        seconds: u64,
-        log: PathBuf,
-    },
+    NotReady { port: u16, seconds: u64, log: PathBuf },
     #[error("could not start the emulator: {0}")]
     Io(#[from] std::io::Error),
 }
 
 /// The repository root (this crate lives one level below it).
 pub fn repo_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the emulator crate sits inside the repository")
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the emulator crate sits inside the repository")
 }
 
 /// The repository's Python virtual environment, created by `cargo xtask setup`.
@@ -113,22 +105,14 @@ impl Emulator {
             .stderr(log)
             .spawn()?;
         let endpoint = format!("http://127.0.0.1:{port}");
-        let not_ready = Error::NotReady {
-            port,
-            seconds: START_TIMEOUT.as_secs(),
-            log: log_path,
-        };
+        let not_ready = Error::NotReady { port, seconds: START_TIMEOUT.as_secs(), log: log_path };
         let said_ready = child.stdout.take().is_some_and(|stdout| {
             let mut line = String::new();
             BufReader::new(stdout).read_line(&mut line).is_ok() && line.trim() == "ready"
         });
         // From here on, dropping `emulator` stops the child, whatever happens next.
         let emulator = Emulator { child, endpoint };
-        if said_ready && wait_for_port(port, START_TIMEOUT) {
-            Ok(emulator)
-        } else {
-            Err(not_ready)
-        }
+        if said_ready && wait_for_port(port, START_TIMEOUT) { Ok(emulator) } else { Err(not_ready) }
     }
 
     /// The URL to give the SDK and Terraform as `AWS_ENDPOINT_URL`.

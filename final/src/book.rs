@@ -36,10 +36,7 @@ pub struct Invalid {
 
 impl Invalid {
     fn field(field: &str, reason: impl Into<String>) -> Self {
-        Invalid {
-            field: Some(field.to_owned()),
-            reason: reason.into(),
-        }
+        Invalid { field: Some(field.to_owned()), reason: reason.into() }
     }
 }
 
@@ -58,11 +55,7 @@ impl Book {
     ///
     /// Fields are read one by one rather than by `#[derive(Deserialize)]`, so that every error
     /// names its field instead of pointing at a column.
-    pub fn from_json(
-        id: Uuid,
-        object: &Map<String, Value>,
-        latest_year: i32,
-    ) -> Result<Self, Invalid> {
+    pub fn from_json(id: Uuid, object: &Map<String, Value>, latest_year: i32) -> Result<Self, Invalid> {
         const FIELDS: [&str; 4] = ["title", "author", "isbn", "year"];
         if let Some(unknown) = object.keys().find(|key| !FIELDS.contains(&key.as_str())) {
             return Err(Invalid::field(unknown, "unknown field"));
@@ -104,10 +97,9 @@ fn required_text(object: &Map<String, Value>, field: &str) -> Result<String, Inv
     };
     match text.chars().count() {
         0 => Err(Invalid::field(field, "must not be empty")),
-        n if n > MAX_TEXT_CHARS => Err(Invalid::field(
-            field,
-            format!("must be at most {MAX_TEXT_CHARS} characters"),
-        )),
+        n if n > MAX_TEXT_CHARS => {
+            Err(Invalid::field(field, format!("must be at most {MAX_TEXT_CHARS} characters")))
+        }
         _ => Ok(text.to_owned()),
     }
 }
@@ -121,41 +113,19 @@ fn normalize_isbn(raw: &str) -> Result<String, Invalid> {
             let values: Option<Vec<u32>> = isbn
                 .chars()
                 .enumerate()
-                .map(|(i, c)| {
-                    if i == 9 && matches!(c, 'X' | 'x') {
-                        Some(10)
-                    } else {
-                        digit(c)
-                    }
-                })
+                .map(|(i, c)| if i == 9 && matches!(c, 'X' | 'x') { Some(10) } else { digit(c) })
                 .collect();
-            values.is_some_and(|v| {
-                v.iter()
-                    .zip((1..=10).rev())
-                    .map(|(d, w)| d * w)
-                    .sum::<u32>()
-                    % 11
-                    == 0
-            })
+            values.is_some_and(|v| v.iter().zip((1..=10).rev()).map(|(d, w)| d * w).sum::<u32>() % 11 == 0)
         }
         13 => {
             let values: Option<Vec<u32>> = isbn.chars().map(digit).collect();
             values.is_some_and(|v| {
-                v.iter()
-                    .enumerate()
-                    .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
-                    .sum::<u32>()
-                    % 10
-                    == 0
+                v.iter().enumerate().map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 }).sum::<u32>() % 10 == 0
             })
         }
         _ => return Err(Invalid::field("isbn", "must have 10 or 13 digits")),
     };
-    if valid {
-        Ok(isbn.to_uppercase())
-    } else {
-        Err(Invalid::field("isbn", "has a wrong check digit"))
-    }
+    if valid { Ok(isbn.to_uppercase()) } else { Err(Invalid::field("isbn", "has a wrong check digit")) }
 }
 
 #[cfg(test)]
@@ -193,30 +163,15 @@ mod tests {
     #[test]
     fn names_the_field_at_fault() {
         assert_eq!(field_of(json!({"author": "a"})).as_deref(), Some("title"));
-        assert_eq!(
-            field_of(json!({"title": "  ", "author": "a"})).as_deref(),
-            Some("title")
-        );
-        assert_eq!(
-            field_of(json!({"title": "t", "author": "a".repeat(257)})).as_deref(),
-            Some("author")
-        );
-        assert_eq!(
-            field_of(json!({"title": "t", "author": "a", "year": 2028})).as_deref(),
-            Some("year")
-        );
-        assert_eq!(
-            field_of(json!({"title": "t", "author": "a", "year": "1965"})).as_deref(),
-            Some("year")
-        );
+        assert_eq!(field_of(json!({"title": "  ", "author": "a"})).as_deref(), Some("title"));
+        assert_eq!(field_of(json!({"title": "t", "author": "a".repeat(257)})).as_deref(), Some("author"));
+        assert_eq!(field_of(json!({"title": "t", "author": "a", "year": 2028})).as_deref(), Some("year"));
+        assert_eq!(field_of(json!({"title": "t", "author": "a", "year": "1965"})).as_deref(), Some("year"));
         assert_eq!(
             field_of(json!({"title": "t", "author": "a", "isbn": "978044117271"})).as_deref(),
             Some("isbn")
         );
-        assert_eq!(
-            field_of(json!({"title": "t", "author": "a", "pages": 3})).as_deref(),
-            Some("pages")
-        );
+        assert_eq!(field_of(json!({"title": "t", "author": "a", "pages": 3})).as_deref(), Some("pages"));
     }
 
     #[test]

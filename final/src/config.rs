@@ -35,10 +35,7 @@ pub async fn sdk_config() -> SdkConfig {
         .operation_timeout(SDK_OPERATION_TIMEOUT)
         .operation_attempt_timeout(SDK_ATTEMPT_TIMEOUT)
         .build();
-    aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts)
-        .load()
-        .await
+    aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts).load().await
 }
 
 impl Producer {
@@ -57,8 +54,5 @@ impl Consumer {
 }
 
 fn store_from_env(sdk: &SdkConfig) -> Result<BookStore, MissingEnv> {
-    Ok(BookStore::new(
-        aws_sdk_dynamodb::Client::new(sdk),
-        required_env("TABLE_NAME")?,
-    ))
+    Ok(BookStore::new(aws_sdk_dynamodb::Client::new(sdk), required_env("TABLE_NAME")?))
 }

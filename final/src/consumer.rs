@@ -34,9 +34,8 @@ impl Consumer {
             let message_id = record.message_id.unwrap_or_default();
             match BookMessage::from_json(record.body.as_deref().unwrap_or_default()) {
                 Ok(message) => {
-                    let (kept, message_ids) = latest
-                        .entry(message.book.id)
-                        .or_insert_with(|| (message.clone(), Vec::new()));
+                    let (kept, message_ids) =
+                        latest.entry(message.book.id).or_insert_with(|| (message.clone(), Vec::new()));
                     if message.received_at >= kept.received_at {
                         *kept = message;
                     }
@@ -60,11 +59,7 @@ impl Consumer {
         for id in &unwritten {
             failed.extend(message_ids.remove(id).unwrap_or_default());
         }
-        tracing::info!(
-            stored = count - unwritten.len(),
-            failed = failed.len(),
-            "batch done"
-        );
+        tracing::info!(stored = count - unwritten.len(), failed = failed.len(), "batch done");
         let mut response = SqsBatchResponse::default();
         response.batch_item_failures = failed
             .into_iter()

@@ -67,10 +67,7 @@ impl Producer {
                 return error(status, invalid.field.as_deref(), &invalid.reason);
             }
         };
-        let request_id = request
-            .lambda_context_ref()
-            .map(|c| c.request_id.clone())
-            .unwrap_or_default();
+        let request_id = request.lambda_context_ref().map(|c| c.request_id.clone()).unwrap_or_default();
         let id = book.id;
         if let Err(failure) = self.queue.send(&BookMessage::new(book, request_id)).await {
             tracing::error!(%failure, %id, "book not queued");
@@ -78,8 +75,7 @@ impl Producer {
         }
         tracing::info!(%id, "book queued");
         let mut response = json_response(StatusCode::ACCEPTED, &json!({ "id": id }));
-        let location =
-            HeaderValue::from_str(&format!("/books/{id}")).expect("a UUID path is a valid header");
+        let location = HeaderValue::from_str(&format!("/books/{id}")).expect("a UUID path is a valid header");
         response.headers_mut().insert(header::LOCATION, location);
         response
     }
@@ -90,11 +86,7 @@ impl Producer {
         };
         match self.store.get(id).await {
             Ok(Some(stored)) => json_response(StatusCode::OK, &stored.book()),
-            Ok(None) => error(
-                StatusCode::NOT_FOUND,
-                Some("id"),
-                "no book with this id is stored (yet)",
-            ),
+            Ok(None) => error(StatusCode::NOT_FOUND, Some("id"), "no book with this id is stored (yet)"),
             Err(failure) => {
                 tracing::error!(%failure, %id, "book not read");
                 unavailable()
@@ -105,40 +97,20 @@ impl Producer {
 
 /// Checks a `POST /books` request from headers to fields and returns the book it names.
 fn parse_new_book(request: &Request) -> Result<Book, (StatusCode, Invalid)> {
-    let refuse = |status, reason: &str| {
-        (
-            status,
-            Invalid {
-                field: None,
-                reason: reason.to_owned(),
-            },
-        )
-    };
+    let refuse = |status, reason: &str| (status, Invalid { field: None, reason: reason.to_owned() });
     if !is_json(request.headers().get(header::CONTENT_TYPE)) {
-        return Err(refuse(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "the body must be application/json",
-        ));
+        return Err(refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
     }
     let body: &[u8] = request.body().as_ref();
     if body.len() > MAX_BODY_BYTES {
-        return Err(refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "the body must be at most 64 KiB",
-        ));
+        return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, "the body must be at most 64 KiB"));
     }
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, &format!("malformed JSON: {e}")))?;
     let Value::Object(object) = value else {
-        return Err(refuse(
-            StatusCode::BAD_REQUEST,
-            "the body must be a JSON object",
-        ));
+        return Err(refuse(StatusCode::BAD_REQUEST, "the body must be a JSON object"));
     };
-    let key = request
-        .headers()
-        .get("idempotency-key")
-        .and_then(|key| key.to_str().ok());
+    let key = request.headers().get("idempotency-key").and_then(|key| key.to_str().ok());
     let latest_year = OffsetDateTime::now_utc().year() + 1;
     Book::from_json(book_id(key), &object, latest_year)
         .map_err(|invalid| (StatusCode::UNPROCESSABLE_ENTITY, invalid))
@@ -148,24 +120,15 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
     let Some(media_type) = content_type.and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response<Body> {
     let body = serde_json::to_string(body).expect("response bodies always serialize");
     let mut response = Response::new(Body::Text(body));
     *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
@@ -174,26 +137,14 @@ fn error(status: StatusCode, field: Option<&str>, reason: &str) -> Response<Body
 }
 
 fn method_not_allowed(allowed: &'static str) -> Response<Body> {
-    let mut response = error(
-        StatusCode::METHOD_NOT_ALLOWED,
-        None,
-        &format!("this route only answers {allowed}"),
-    );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allowed));
+    let mut response =
+        error(StatusCode::METHOD_NOT_ALLOWED, None, &format!("this route only answers {allowed}"));
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allowed));
     response
 }
 
 fn unavailable() -> Response<Body> {
-    let mut response = error(
-        StatusCode::SERVICE_UNAVAILABLE,
-        None,
-        "storage is unavailable, retry later",
-    );
-    response.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from_static(RETRY_AFTER_SECONDS),
-    );
+    let mut response = error(StatusCode::SERVICE_UNAVAILABLE, None, "storage is unavailable, retry later");
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
     response
 }

@@ -19,10 +19,7 @@ pub struct SendFailed(String);
 
 impl BookQueue {
     pub fn new(client: aws_sdk_sqs::Client, url: impl Into<String>) -> Self {
-        BookQueue {
-            client,
-            url: url.into(),
-        }
+        BookQueue { client, url: url.into() }
     }
 
     /// Sends one message; its schema version also travels as a message attribute, so a

@@ -45,13 +45,7 @@ pub struct StoredBook {
 
 impl StoredBook {
     pub fn new(message: BookMessage, stored_at: OffsetDateTime) -> Self {
-        let Book {
-            id,
-            title,
-            author,
-            isbn,
-            year,
-        } = message.book;
+        let Book { id, title, author, isbn, year } = message.book;
         StoredBook {
             id,
             title,
@@ -92,10 +86,7 @@ pub struct BookStore {
 
 impl BookStore {
     pub fn new(client: aws_sdk_dynamodb::Client, table: impl Into<String>) -> Self {
-        BookStore {
-            client,
-            table: table.into(),
-        }
+        BookStore { client, table: table.into() }
     }
 
     /// The stored book with this id, if it is stored yet.
@@ -146,12 +137,8 @@ impl BookStore {
     async fn write_chunk(&self, mut pending: Vec<WriteRequest>) -> Vec<Uuid> {
         let mut backoff = FIRST_BACKOFF;
         for attempt in 1..=WRITE_ATTEMPTS {
-            let result = self
-                .client
-                .batch_write_item()
-                .request_items(&self.table, pending.clone())
-                .send()
-                .await;
+            let result =
+                self.client.batch_write_item().request_items(&self.table, pending.clone()).send().await;
             match result {
                 Ok(output) => {
                     pending = output
@@ -161,11 +148,7 @@ impl BookStore {
                     if pending.is_empty() {
                         return Vec::new();
                     }
-                    tracing::warn!(
-                        attempt,
-                        unprocessed = pending.len(),
-                        "DynamoDB left items unprocessed"
-                    );
+                    tracing::warn!(attempt, unprocessed = pending.len(), "DynamoDB left items unprocessed");
                 }
                 Err(error) => {
                     let error = DisplayErrorContext(error);
@@ -183,10 +166,7 @@ impl BookStore {
 
 fn write_request(book: &StoredBook) -> Result<WriteRequest, serde_dynamo::Error> {
     let item: HashMap<String, AttributeValue> = serde_dynamo::to_item(book)?;
-    let put = PutRequest::builder()
-        .set_item(Some(item))
-        .build()
-        .expect("item is set");
+    let put = PutRequest::builder().set_item(Some(item)).build().expect("item is set");
     Ok(WriteRequest::builder().put_request(put).build())
 }
 

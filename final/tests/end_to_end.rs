@@ -36,43 +36,18 @@ struct Posted {
     id: Option<String>,
 }
 
-async fn post(
-    client: &Client<HttpConnector, Full<Bytes>>,
-    api: &str,
-    index: usize,
-    book: &Value,
-) -> Posted {
-    let mut request =
-        hyper::Request::post(format!("{api}/books")).header("content-type", "application/json");
+async fn post(client: &Client<HttpConnector, Full<Bytes>>, api: &str, index: usize, book: &Value) -> Posted {
+    let mut request = hyper::Request::post(format!("{api}/books")).header("content-type", "application/json");
     if index < KEYED_BOOKS {
         request = request.header("idempotency-key", format!("e2e-{index}"));
     }
-    let request = request
-        .body(Full::new(Bytes::from(book.to_string())))
-        .expect("a valid request");
-    let response = client
-        .request(request)
-        .await
-        .expect("the local runner answers");
+    let request = request.body(Full::new(Bytes::from(book.to_string()))).expect("a valid request");
+    let response = client.request(request).await.expect("the local runner answers");
     let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("a body")
-        .to_bytes();
+    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = response.into_body().collect().await.expect("a body").to_bytes();
     let body: Value = serde_json::from_slice(&body).expect("a JSON body");
-    Posted {
-        index,
-        status,
-        location,
-        id: body["id"].as_str().map(str::to_owned),
-    }
+    Posted { index, status, location, id: body["id"].as_str().map(str::to_owned) }
 }
 
 fn book(index: usize) -> Value {
@@ -85,19 +60,11 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
     let (api, table) = (env("BOOKS_API_URL"), env("TABLE_NAME"));
     let (queue, dead_letter_queue) = (env("QUEUE_URL"), env("DEAD_LETTER_QUEUE_URL"));
     let sdk = emulator::sdk_config().await;
-    let (sqs, dynamodb) = (
-        aws_sdk_sqs::Client::new(&sdk),
-        aws_sdk_dynamodb::Client::new(&sdk),
-    );
+    let (sqs, dynamodb) = (aws_sdk_sqs::Client::new(&sdk), aws_sdk_dynamodb::Client::new(&sdk));
     let http = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
 
     // A message no consumer can read, sent among the first books so it shares their batches.
-    sqs.send_message()
-        .queue_url(&queue)
-        .message_body(POISON)
-        .send()
-        .await
-        .expect("poison sent");
+    sqs.send_message().queue_url(&queue).message_body(POISON).send().await.expect("poison sent");
 
     // 200 posts, 16 at a time: every distinct book once, then some keyed ones again.
     let started = Instant::now();
@@ -117,22 +84,13 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
         answers += 1;
         assert_eq!(posted.status, 202, "book {} was not accepted", posted.index);
         let id = posted.id.expect("an id in the answer");
-        assert_eq!(
-            posted.location.as_deref(),
-            Some(format!("/books/{id}").as_str())
-        );
+        assert_eq!(posted.location.as_deref(), Some(format!("/books/{id}").as_str()));
         if let Some(first) = ids.insert(posted.index, id.clone()) {
-            assert_eq!(
-                first, id,
-                "a re-post with the same Idempotency-Key got another id"
-            );
+            assert_eq!(first, id, "a re-post with the same Idempotency-Key got another id");
         }
     }
     assert_eq!(answers, DISTINCT_BOOKS + REPOSTED_BOOKS);
-    println!(
-        "posted {answers} books in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    println!("posted {answers} books in {:.1} s", started.elapsed().as_secs_f64());
 
     // Every accepted book is stored, once, with its fields as posted.
     let accepted: BTreeSet<&String> = ids.values().collect();
@@ -144,10 +102,7 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
         if stored == accepted {
             break items;
         }
-        assert!(
-            stored.is_subset(&accepted),
-            "the table holds ids that were never accepted"
-        );
+        assert!(stored.is_subset(&accepted), "the table holds ids that were never accepted");
         assert!(
             Instant::now() < deadline,
             "only {} of {} books stored after 60 s",
@@ -156,30 +111,20 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
-    println!(
-        "stored {} books {:.1} s after the first post",
-        items.len(),
-        started.elapsed().as_secs_f64()
-    );
+    println!("stored {} books {:.1} s after the first post", items.len(), started.elapsed().as_secs_f64());
     for (index, id) in &ids {
         let item = &items[id];
         let expected = book(*index);
         assert_eq!(
-            item.get("title")
-                .and_then(|v| v.as_s().ok())
-                .map(String::as_str),
+            item.get("title").and_then(|v| v.as_s().ok()).map(String::as_str),
             expected["title"].as_str()
         );
         assert_eq!(
-            item.get("author")
-                .and_then(|v| v.as_s().ok())
-                .map(String::as_str),
+            item.get("author").and_then(|v| v.as_s().ok()).map(String::as_str),
             expected["author"].as_str()
         );
         assert_eq!(
-            item.get("year")
-                .and_then(|v| v.as_n().ok())
-                .map(String::as_str),
+            item.get("year").and_then(|v| v.as_n().ok()).map(String::as_str),
             Some(expected["year"].to_string().as_str())
         );
     }
@@ -201,18 +146,11 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
             .send()
             .await
             .expect("the DLQ can be read");
-        let bodies: Vec<String> = received
-            .messages()
-            .iter()
-            .filter_map(|m| m.body.clone())
-            .collect();
+        let bodies: Vec<String> = received.messages().iter().filter_map(|m| m.body.clone()).collect();
         if !bodies.is_empty() {
             break bodies;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the poison message did not reach the DLQ within 120 s"
-        );
+        assert!(Instant::now() < deadline, "the poison message did not reach the DLQ within 120 s");
     };
     assert_eq!(dead_lettered, [POISON]);
     println!(
@@ -225,21 +163,13 @@ async fn scan(
     dynamodb: &aws_sdk_dynamodb::Client,
     table: &str,
 ) -> BTreeMap<String, BTreeMap<String, AttributeValue>> {
-    let pages: Vec<_> = dynamodb
-        .scan()
-        .table_name(table)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Vec<_>>()
-        .await;
+    let pages: Vec<_> =
+        dynamodb.scan().table_name(table).into_paginator().items().send().collect::<Vec<_>>().await;
     pages
         .into_iter()
         .map(|item| {
-            let item: BTreeMap<String, AttributeValue> = item
-                .expect("the table can be scanned")
-                .into_iter()
-                .collect();
+            let item: BTreeMap<String, AttributeValue> =
+                item.expect("the table can be scanned").into_iter().collect();
             let id = item["id"].as_s().expect("a string id").clone();
             (id, item)
         })

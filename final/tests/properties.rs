@@ -38,23 +38,14 @@ fn post_and_check(content_type: &str, body: &[u8]) -> Result<u16, TestCaseError>
 }
 
 fn post_and_check_with(
-    Subject {
-        runtime,
-        producer,
-        sends,
-    }: &Subject,
+    Subject { runtime, producer, sends }: &Subject,
     content_type: &str,
     body: &[u8],
 ) -> Result<u16, TestCaseError> {
     let body = String::from_utf8_lossy(body);
     let before = sends.load(Ordering::SeqCst);
     let response = runtime
-        .block_on(producer.handle(api_request(
-            "POST",
-            "/books",
-            &[("content-type", content_type)],
-            &body,
-        )))
+        .block_on(producer.handle(api_request("POST", "/books", &[("content-type", content_type)], &body)))
         .map_err(|e| TestCaseError::fail(format!("the handler failed: {e}")))?;
     let status = response.status().as_u16();
     let sent = sends.load(Ordering::SeqCst) - before;
@@ -62,8 +53,7 @@ fn post_and_check_with(
         202 => prop_assert_eq!(sent, 1, "a 202 queues exactly one message"),
         400..=499 => {
             prop_assert_eq!(sent, 0, "a 4xx queues nothing");
-            let answer: Value =
-                serde_json::from_slice(response.body().as_ref()).expect("a JSON error");
+            let answer: Value = serde_json::from_slice(response.body().as_ref()).expect("a JSON error");
             prop_assert!(answer["error"].is_string(), "a 4xx says why: {}", answer);
         }
         other => prop_assert!(false, "unexpected status {other}"),
@@ -73,17 +63,9 @@ fn post_and_check_with(
 
 fn isbn13() -> impl Strategy<Value = String> {
     proptest::collection::vec(0u32..10, 12).prop_map(|digits| {
-        let sum: u32 = digits
-            .iter()
-            .enumerate()
-            .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
-            .sum();
+        let sum: u32 = digits.iter().enumerate().map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 }).sum();
         let check = (10 - sum % 10) % 10;
-        digits
-            .iter()
-            .chain([check].iter())
-            .map(|d| char::from_digit(*d, 10).expect("a digit"))
-            .collect()
+        digits.iter().chain([check].iter()).map(|d| char::from_digit(*d, 10).expect("a digit")).collect()
     })
 }
 
@@ -91,15 +73,8 @@ fn isbn10() -> impl Strategy<Value = String> {
     proptest::collection::vec(0u32..10, 9).prop_map(|digits| {
         let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
         let check = (11 - sum % 11) % 11;
-        let mut isbn: String = digits
-            .iter()
-            .map(|d| char::from_digit(*d, 10).expect("a digit"))
-            .collect();
-        isbn.push(if check == 10 {
-            'X'
-        } else {
-            char::from_digit(check, 10).expect("a digit")
-        });
+        let mut isbn: String = digits.iter().map(|d| char::from_digit(*d, 10).expect("a digit")).collect();
+        isbn.push(if check == 10 { 'X' } else { char::from_digit(check, 10).expect("a digit") });
         isbn
     })
 }
@@ -107,13 +82,12 @@ fn isbn10() -> impl Strategy<Value = String> {
 /// ISBNs valid and not, with hyphens and spaces where people put them.
 fn isbn() -> impl Strategy<Value = Value> {
     let valid = prop_oneof![isbn13(), isbn10()];
-    let spaced =
-        (valid.clone(), proptest::collection::vec(any::<bool>(), 13)).prop_map(|(isbn, gaps)| {
-            isbn.chars()
-                .zip(gaps)
-                .flat_map(|(c, gap)| if gap { vec![c, '-'] } else { vec![c] })
-                .collect::<String>()
-        });
+    let spaced = (valid.clone(), proptest::collection::vec(any::<bool>(), 13)).prop_map(|(isbn, gaps)| {
+        isbn.chars()
+            .zip(gaps)
+            .flat_map(|(c, gap)| if gap { vec![c, '-'] } else { vec![c] })
+            .collect::<String>()
+    });
     prop_oneof![
         valid.prop_map(Value::from),
         spaced.prop_map(Value::from),
@@ -155,12 +129,7 @@ fn book_like() -> impl Strategy<Value = Value> {
     )
         .prop_map(|(title, author, isbn, year, extra)| {
             let mut object = Map::new();
-            for (name, value) in [
-                ("title", title),
-                ("author", author),
-                ("isbn", isbn),
-                ("year", year),
-            ] {
+            for (name, value) in [("title", title), ("author", author), ("isbn", isbn), ("year", year)] {
                 if let Some(value) = value {
                     object.insert(name.into(), value);
                 }

@@ -33,33 +33,20 @@ async fn http_answers() {
     let fixture = Fixture::new().await;
     let producer = Producer::new(fixture.queue(), fixture.store());
     let stored = message("The Dispossessed", "stored-book");
-    Consumer::new(fixture.store())
-        .handle(sqs_event(&[stored.to_json()]))
-        .await
-        .expect("stored");
+    Consumer::new(fixture.store()).handle(sqs_event(&[stored.to_json()])).await.expect("stored");
     let stored_path = format!("/books/{}", stored.book.id);
     let oversized = format!(r#"{{"title":"{}","author":"A"}}"#, "x".repeat(64 * 1024));
     let long_title = format!(r#"{{"title":"{}","author":"A"}}"#, "é".repeat(257));
 
     let cases: Vec<Case> = vec![
-        (
-            "POST",
-            "/books",
-            vec![JSON, KEY],
-            r#"{"title":"Dune","author":"Frank Herbert"}"#,
-        ),
+        ("POST", "/books", vec![JSON, KEY], r#"{"title":"Dune","author":"Frank Herbert"}"#),
         (
             "POST",
             "/books",
             vec![JSON, ("idempotency-key", "full")],
             r#"{"title":"  Dune ","author":"Frank Herbert","isbn":"978-0 441-17271-9","year":1965}"#,
         ),
-        (
-            "POST",
-            "/books",
-            vec![JSON],
-            r#"{"title":"Dune","author":"Frank Herbert"}"#,
-        ),
+        ("POST", "/books", vec![JSON], r#"{"title":"Dune","author":"Frank Herbert"}"#),
         (
             "POST",
             "/books",
@@ -72,91 +59,31 @@ async fn http_answers() {
             vec![JSON, ("idempotency-key", "isbn10")],
             r#"{"title":"t","author":"a","isbn":"0-8044-2957-X"}"#,
         ),
-        (
-            "POST",
-            "/books",
-            vec![JSON],
-            r#"{"author":"Frank Herbert"}"#,
-        ),
-        (
-            "POST",
-            "/books",
-            vec![JSON],
-            r#"{"title":" \t ","author":"Frank Herbert"}"#,
-        ),
+        ("POST", "/books", vec![JSON], r#"{"author":"Frank Herbert"}"#),
+        ("POST", "/books", vec![JSON], r#"{"title":" \t ","author":"Frank Herbert"}"#),
         ("POST", "/books", vec![JSON], &long_title),
-        (
-            "POST",
-            "/books",
-            vec![JSON],
-            r#"{"title":"Dune","author":42}"#,
-        ),
-        (
-            "POST",
-            "/books",
-            vec![JSON],
-            r#"{"title":"Dune","author":"F","isbn":"978-0-441-17271-8"}"#,
-        ),
-        (
-            "POST",
-            "/books",
-            vec![JSON],
-            r#"{"title":"Dune","author":"F","isbn":"12345"}"#,
-        ),
-        (
-            "POST",
-            "/books",
-            vec![JSON],
-            r#"{"title":"Dune","author":"F","year":99999}"#,
-        ),
-        (
-            "POST",
-            "/books",
-            vec![JSON],
-            r#"{"title":"Dune","author":"F","year":1965.5}"#,
-        ),
-        (
-            "POST",
-            "/books",
-            vec![JSON],
-            r#"{"title":"Dune","author":"F","pages":412}"#,
-        ),
+        ("POST", "/books", vec![JSON], r#"{"title":"Dune","author":42}"#),
+        ("POST", "/books", vec![JSON], r#"{"title":"Dune","author":"F","isbn":"978-0-441-17271-8"}"#),
+        ("POST", "/books", vec![JSON], r#"{"title":"Dune","author":"F","isbn":"12345"}"#),
+        ("POST", "/books", vec![JSON], r#"{"title":"Dune","author":"F","year":99999}"#),
+        ("POST", "/books", vec![JSON], r#"{"title":"Dune","author":"F","year":1965.5}"#),
+        ("POST", "/books", vec![JSON], r#"{"title":"Dune","author":"F","pages":412}"#),
         ("POST", "/books", vec![JSON], r#"{"title":"Dune","#),
         ("POST", "/books", vec![JSON], r#"["Dune"]"#),
-        (
-            "POST",
-            "/books",
-            vec![("content-type", "text/plain")],
-            r#"{"title":"Dune","author":"F"}"#,
-        ),
+        ("POST", "/books", vec![("content-type", "text/plain")], r#"{"title":"Dune","author":"F"}"#),
         ("POST", "/books", vec![], r#"{"title":"Dune","author":"F"}"#),
         ("POST", "/books", vec![JSON], &oversized),
-        (
-            "PUT",
-            "/books",
-            vec![JSON],
-            r#"{"title":"Dune","author":"F"}"#,
-        ),
+        ("PUT", "/books", vec![JSON], r#"{"title":"Dune","author":"F"}"#),
         ("DELETE", &stored_path, vec![], ""),
         ("GET", &stored_path, vec![], ""),
-        (
-            "GET",
-            "/books/00000000-0000-4000-8000-000000000000",
-            vec![],
-            "",
-        ),
+        ("GET", "/books/00000000-0000-4000-8000-000000000000", vec![], ""),
         ("GET", "/books/not-a-uuid", vec![], ""),
         ("GET", "/authors", vec![], ""),
     ];
     let mut table = Vec::new();
     for (method, path, headers, body) in cases {
-        let described = if body.len() > 200 {
-            format!("{} bytes", body.len())
-        } else {
-            body.to_owned()
-        };
-        let request =
-            json!({ "method": method, "path": path, "headers": headers, "body": described });
+        let described = if body.len() > 200 { format!("{} bytes", body.len()) } else { body.to_owned() };
+        let request = json!({ "method": method, "path": path, "headers": headers, "body": described });
         let response = answer(&producer, api_request(method, path, &headers, body)).await;
         table.push(json!({ "request": request, "response": response }));
     }
@@ -172,10 +99,7 @@ async fn queue_message() {
     let fixture = Fixture::new().await;
     let producer = Producer::new(fixture.queue(), fixture.store());
     let body = r#"{"title":"Dune","author":"Frank Herbert","isbn":"9780441172719","year":1965}"#;
-    producer
-        .handle(api_request("POST", "/books", &[JSON, KEY], body))
-        .await
-        .expect("queued");
+    producer.handle(api_request("POST", "/books", &[JSON, KEY], body)).await.expect("queued");
 
     let received = fixture
         .sqs
@@ -191,10 +115,7 @@ async fn queue_message() {
         .into_iter()
         .flatten()
         .map(|(name, value)| {
-            (
-                name.clone(),
-                json!({ "DataType": value.data_type(), "StringValue": value.string_value() }),
-            )
+            (name.clone(), json!({ "DataType": value.data_type(), "StringValue": value.string_value() }))
         })
         .collect();
     let body: Value = serde_json::from_str(message.body().expect("a body")).expect("JSON");
@@ -207,17 +128,11 @@ async fn queue_message() {
 async fn stored_item() {
     let fixture = Fixture::new().await;
     let book = json!({"title":"Dune","author":"Frank Herbert","isbn":"9780441172719","year":1965});
-    let book = books::book::Book::from_json(
-        books::book::book_id(Some("item")),
-        book.as_object().unwrap(),
-        2100,
-    )
-    .unwrap();
+    let book =
+        books::book::Book::from_json(books::book::book_id(Some("item")), book.as_object().unwrap(), 2100)
+            .unwrap();
     let message = books::message::BookMessage::new(book, common::REQUEST_ID.into());
-    Consumer::new(fixture.store())
-        .handle(sqs_event(&[message.to_json()]))
-        .await
-        .expect("stored");
+    Consumer::new(fixture.store()).handle(sqs_event(&[message.to_json()])).await.expect("stored");
 
     let item = fixture.item(message.book.id).await.expect("an item");
     assert_json_snapshot!(item, {
@@ -230,8 +145,7 @@ async fn stored_item() {
 async fn batch_response() {
     let fixture = Fixture::new().await;
     let consumer = Consumer::new(fixture.store());
-    let mut unknown_version: Value =
-        serde_json::from_str(&message("Kindred", "k4").to_json()).unwrap();
+    let mut unknown_version: Value = serde_json::from_str(&message("Kindred", "k4").to_json()).unwrap();
     unknown_version["schema_version"] = json!(2);
     let bodies = [
         message("Dune", "k1").to_json(),
@@ -243,10 +157,7 @@ async fn batch_response() {
         message("Children of Dune", "k3").to_json(),
     ];
 
-    let response = consumer
-        .handle(sqs_event(&bodies))
-        .await
-        .expect("the handler answers");
+    let response = consumer.handle(sqs_event(&bodies)).await.expect("the handler answers");
 
     assert_json_snapshot!(response);
 }

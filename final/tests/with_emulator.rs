@@ -23,34 +23,14 @@ async fn a_poison_record_is_reported_alone_and_the_rest_of_its_batch_is_stored()
     let first = message("A Wizard of Earthsea", "k1");
     let retried = message("A Wizard of Earthsea (2nd printing)", "k1");
     let other = message("The Dispossessed", "k2");
-    let bodies = [
-        first.to_json(),
-        "{not json".to_owned(),
-        retried.to_json(),
-        other.to_json(),
-    ];
+    let bodies = [first.to_json(), "{not json".to_owned(), retried.to_json(), other.to_json()];
 
-    let response = consumer
-        .handle(sqs_event(&bodies))
-        .await
-        .expect("the handler answers");
+    let response = consumer.handle(sqs_event(&bodies)).await.expect("the handler answers");
 
-    let failed: Vec<&str> = response
-        .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.as_str())
-        .collect();
+    let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
     assert_eq!(failed, ["message-1"]);
-    let stored = fixture
-        .store()
-        .get(first.book.id)
-        .await
-        .unwrap()
-        .expect("stored");
-    assert_eq!(
-        stored.title, retried.book.title,
-        "the latest version of a book wins"
-    );
+    let stored = fixture.store().get(first.book.id).await.unwrap().expect("stored");
+    assert_eq!(stored.title, retried.book.title, "the latest version of a book wins");
     assert!(fixture.store().get(other.book.id).await.unwrap().is_some());
 }
 
@@ -59,30 +39,17 @@ async fn the_consumer_writes_n_books_in_n_over_25_calls() {
     let fixture = Fixture::new().await;
     let (counter, calls) = CountOutputs::<BatchWriteItemOutput>::new();
     let consumer = Consumer::new(fixture.store_with(counter));
-    let messages: Vec<BookMessage> = (0..60)
-        .map(|i| message(&format!("Book {i}"), &format!("key-{i}")))
-        .collect();
+    let messages: Vec<BookMessage> =
+        (0..60).map(|i| message(&format!("Book {i}"), &format!("key-{i}"))).collect();
     let bodies: Vec<String> = messages.iter().map(BookMessage::to_json).collect();
 
-    let response = consumer
-        .handle(sqs_event(&bodies))
-        .await
-        .expect("the handler answers");
+    let response = consumer.handle(sqs_event(&bodies)).await.expect("the handler answers");
 
     assert!(response.batch_item_failures.is_empty());
-    assert_eq!(
-        calls.load(Ordering::SeqCst),
-        3,
-        "60 books take 3 BatchWriteItem calls"
-    );
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "60 books take 3 BatchWriteItem calls");
     for message in &messages {
         assert!(
-            fixture
-                .store()
-                .get(message.book.id)
-                .await
-                .unwrap()
-                .is_some(),
+            fixture.store().get(message.book.id).await.unwrap().is_some(),
             "{} not stored",
             message.book.title
         );
@@ -97,35 +64,18 @@ async fn unprocessed_items_are_retried_until_written() {
         .interceptor(ThrottleFirstBatch::new(4))
         .interceptor(counter)
         .build();
-    let store =
-        books::store::BookStore::new(aws_sdk_dynamodb::Client::from_conf(config), &fixture.table);
-    let messages: Vec<BookMessage> = (0..10)
-        .map(|i| message(&format!("Book {i}"), &format!("key-{i}")))
-        .collect();
+    let store = books::store::BookStore::new(aws_sdk_dynamodb::Client::from_conf(config), &fixture.table);
+    let messages: Vec<BookMessage> =
+        (0..10).map(|i| message(&format!("Book {i}"), &format!("key-{i}"))).collect();
     let bodies: Vec<String> = messages.iter().map(BookMessage::to_json).collect();
 
-    let response = Consumer::new(store)
-        .handle(sqs_event(&bodies))
-        .await
-        .expect("the handler answers");
+    let response = Consumer::new(store).handle(sqs_event(&bodies)).await.expect("the handler answers");
 
-    assert!(
-        response.batch_item_failures.is_empty(),
-        "retried items are not failures"
-    );
-    assert_eq!(
-        calls.load(Ordering::SeqCst),
-        2,
-        "one call, then one retry of the 4 unprocessed items"
-    );
+    assert!(response.batch_item_failures.is_empty(), "retried items are not failures");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "one call, then one retry of the 4 unprocessed items");
     for message in &messages {
         assert!(
-            fixture
-                .store()
-                .get(message.book.id)
-                .await
-                .unwrap()
-                .is_some(),
+            fixture.store().get(message.book.id).await.unwrap().is_some(),
             "{} not stored",
             message.book.title
         );
@@ -135,10 +85,7 @@ async fn unprocessed_items_are_retried_until_written() {
 async fn answer(producer: &Producer, request: lambda_http::Request) -> (u16, Value) {
     let response = producer.handle(request).await.expect("the handler answers");
     let status = response.status().as_u16();
-    (
-        status,
-        serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null),
-    )
+    (status, serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -148,16 +95,8 @@ async fn the_producer_queues_one_message_per_accepted_book() {
     let producer = Producer::new(fixture.queue_with(counter), fixture.store());
     let body = r#"{"title":"Dune","author":"Frank Herbert"}"#;
 
-    let (status, answer) = answer(
-        &producer,
-        api_request(
-            "POST",
-            "/books",
-            &[JSON, ("idempotency-key", "key-1")],
-            body,
-        ),
-    )
-    .await;
+    let (status, answer) =
+        answer(&producer, api_request("POST", "/books", &[JSON, ("idempotency-key", "key-1")], body)).await;
 
     assert_eq!(status, 202);
     assert_eq!(answer["id"], json!(book_id(Some("key-1"))));
@@ -174,50 +113,21 @@ async fn the_same_key_with_another_body_keeps_the_id_and_the_last_write_wins() {
     let producer = Producer::new(fixture.queue(), fixture.store());
     let key = [JSON, ("idempotency-key", "retry-me")];
 
-    let (_, first) = answer(
-        &producer,
-        api_request(
-            "POST",
-            "/books",
-            &key,
-            r#"{"title":"Dune","author":"F. Herbert"}"#,
-        ),
-    )
-    .await;
+    let (_, first) =
+        answer(&producer, api_request("POST", "/books", &key, r#"{"title":"Dune","author":"F. Herbert"}"#))
+            .await;
     let (_, second) = answer(
         &producer,
-        api_request(
-            "POST",
-            "/books",
-            &key,
-            r#"{"title":"Dune","author":"Frank Herbert"}"#,
-        ),
+        api_request("POST", "/books", &key, r#"{"title":"Dune","author":"Frank Herbert"}"#),
     )
     .await;
     assert_eq!(first["id"], second["id"]);
 
-    let bodies: Vec<String> = fixture
-        .queued()
-        .await
-        .iter()
-        .map(Value::to_string)
-        .collect();
+    let bodies: Vec<String> = fixture.queued().await.iter().map(Value::to_string).collect();
     assert_eq!(bodies.len(), 2);
-    Consumer::new(fixture.store())
-        .handle(sqs_event(&bodies))
-        .await
-        .expect("stored");
+    Consumer::new(fixture.store()).handle(sqs_event(&bodies)).await.expect("stored");
     let id = first["id"].as_str().unwrap().parse().unwrap();
-    assert_eq!(
-        fixture
-            .store()
-            .get(id)
-            .await
-            .unwrap()
-            .expect("one book")
-            .author,
-        "Frank Herbert"
-    );
+    assert_eq!(fixture.store().get(id).await.unwrap().expect("one book").author, "Frank Herbert");
 }
 
 #[tokio::test]
@@ -225,24 +135,12 @@ async fn the_producer_reads_stored_books() {
     let fixture = Fixture::new().await;
     let producer = Producer::new(fixture.queue(), fixture.store());
     let stored = message("The Left Hand of Darkness", "k9");
-    Consumer::new(fixture.store())
-        .handle(sqs_event(&[stored.to_json()]))
-        .await
-        .unwrap();
+    Consumer::new(fixture.store()).handle(sqs_event(&[stored.to_json()])).await.unwrap();
 
-    let (status, body) = answer(
-        &producer,
-        api_request("GET", &format!("/books/{}", stored.book.id), &[], ""),
-    )
-    .await;
-    assert_eq!(
-        (status, body["title"].as_str()),
-        (200, Some("The Left Hand of Darkness"))
-    );
-    let (status, _) = answer(
-        &producer,
-        api_request("GET", &format!("/books/{}", uuid::Uuid::new_v4()), &[], ""),
-    )
-    .await;
+    let (status, body) =
+        answer(&producer, api_request("GET", &format!("/books/{}", stored.book.id), &[], "")).await;
+    assert_eq!((status, body["title"].as_str()), (200, Some("The Left Hand of Darkness")));
+    let (status, _) =
+        answer(&producer, api_request("GET", &format!("/books/{}", uuid::Uuid::new_v4()), &[], "")).await;
     assert_eq!(status, 404);
 }

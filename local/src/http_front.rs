@@ -49,21 +49,11 @@ pub struct BindError {
 impl HttpFront {
     /// Binds the listening socket, so a taken port is reported before anything else starts.
     pub async fn bind(&self) -> Result<TcpListener, BindError> {
-        TcpListener::bind(self.addr)
-            .await
-            .map_err(|source| BindError {
-                addr: self.addr,
-                source,
-            })
+        TcpListener::bind(self.addr).await.map_err(|source| BindError { addr: self.addr, source })
     }
 
     /// Serves requests on `listener` with `handler`, until the task is dropped.
-    pub async fn serve<H, F>(
-        &self,
-        listener: TcpListener,
-        region: String,
-        handler: H,
-    ) -> Result<(), Error>
+    pub async fn serve<H, F>(&self, listener: TcpListener, region: String, handler: H) -> Result<(), Error>
     where
         H: Fn(Request) -> F + Send + Sync + 'static,
         F: Future<Output = Result<Response<Body>, Error>> + Send + 'static,
@@ -77,11 +67,7 @@ impl HttpFront {
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |request| {
                     let (handler, front) = (handler.clone(), front.clone());
-                    async move {
-                        Ok::<_, Infallible>(
-                            front.0.invoke(&front.1, client, request, handler).await,
-                        )
-                    }
+                    async move { Ok::<_, Infallible>(front.0.invoke(&front.1, client, request, handler).await) }
                 });
                 let connection = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service);
@@ -104,11 +90,7 @@ impl HttpFront {
         F: Future<Output = Result<Response<Body>, Error>> + Send + 'static,
     {
         let (parts, body) = request.into_parts();
-        let Ok(body) = Limited::new(body, MAX_PAYLOAD_BYTES)
-            .collect()
-            .await
-            .map(|b| b.to_bytes())
-        else {
+        let Ok(body) = Limited::new(body, MAX_PAYLOAD_BYTES).collect().await.map(|b| b.to_bytes()) else {
             return gateway_answer(413, "Request Entity Too Large");
         };
         let event = api_gateway_event(&parts, &body, client);
@@ -124,11 +106,10 @@ impl HttpFront {
         // Spawned, so that a panicking handler fails one invocation, as on Lambda.
         let invocation = tokio::spawn(async move {
             let mut adapter = Adapter::from(service_fn(move |request| handler(request)));
-            match tokio::time::timeout(timeout, adapter.call(LambdaEvent::new(request, context)))
-                .await
-            {
-                Ok(Ok(response)) => serde_json::to_value(response)
-                    .map_err(|e| format!("its response is not JSON: {e}")),
+            match tokio::time::timeout(timeout, adapter.call(LambdaEvent::new(request, context))).await {
+                Ok(Ok(response)) => {
+                    serde_json::to_value(response).map_err(|e| format!("its response is not JSON: {e}"))
+                }
                 Ok(Err(error)) => Err(format!("it returned an error: {error}")),
                 Err(_) => Err(format!("it timed out after {} s", timeout.as_secs())),
             }
@@ -153,21 +134,10 @@ pub fn api_gateway_event(parts: &Parts, body: &[u8], client: SocketAddr) -> Valu
     let mut headers = Map::new();
     for name in parts.headers.keys() {
         // API Gateway joins repeated headers with commas.
-        let values: Vec<&str> = parts
-            .headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
+        let values: Vec<&str> = parts.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
         headers.insert(name.as_str().to_owned(), Value::from(values.join(",")));
     }
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let header = |name: &str| headers.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
     let host = header("host");
     let query = parts.uri.query().unwrap_or_default();
     let mut parameters = Map::new();
@@ -217,10 +187,7 @@ pub fn api_gateway_event(parts: &Parts, body: &[u8], client: SocketAddr) -> Valu
         event["queryStringParameters"] = Value::Object(parameters);
     }
     let cookie_header = header("cookie");
-    let cookies: Vec<&str> = cookie_header
-        .split("; ")
-        .filter(|c| !c.is_empty())
-        .collect();
+    let cookies: Vec<&str> = cookie_header.split("; ").filter(|c| !c.is_empty()).collect();
     if !cookies.is_empty() {
         event["cookies"] = json!(cookies);
     }
@@ -231,10 +198,7 @@ pub fn api_gateway_event(parts: &Parts, body: &[u8], client: SocketAddr) -> Valu
 fn request_time(now: OffsetDateTime) -> String {
     let month = now.month().to_string();
     let (day, year, (hour, minute, second)) = (now.day(), now.year(), now.to_hms());
-    format!(
-        "{day:02}/{}/{year}:{hour:02}:{minute:02}:{second:02} +0000",
-        &month[..3]
-    )
+    format!("{day:02}/{}/{year}:{hour:02}:{minute:02}:{second:02} +0000", &month[..3])
 }
 
 /// What API Gateway sends back for the function's response, read from the JSON the
@@ -243,8 +207,7 @@ fn into_http(response: Value) -> hyper::Response<Full<Bytes>> {
     let Ok(response) = serde_json::from_value::<ApiGatewayV2httpResponse>(response) else {
         return gateway_answer(500, "Internal Server Error");
     };
-    let mut answer =
-        hyper::Response::builder().status(u16::try_from(response.status_code).unwrap_or(500));
+    let mut answer = hyper::Response::builder().status(u16::try_from(response.status_code).unwrap_or(500));
     for (name, value) in &response.headers {
         answer = answer.header(name, value);
     }
@@ -252,9 +215,7 @@ fn into_http(response: Value) -> hyper::Response<Full<Bytes>> {
         answer = answer.header("set-cookie", cookie);
     }
     let body = match response.body {
-        Some(Body::Text(text)) if response.is_base64_encoded => {
-            BASE64.decode(text).map(Bytes::from)
-        }
+        Some(Body::Text(text)) if response.is_base64_encoded => BASE64.decode(text).map(Bytes::from),
         Some(Body::Text(text)) => Ok(Bytes::from(text)),
         Some(Body::Binary(bytes)) => Ok(Bytes::from(bytes)),
         _ => Ok(Bytes::new()),
@@ -262,21 +223,17 @@ fn into_http(response: Value) -> hyper::Response<Full<Bytes>> {
     let Ok(body) = body else {
         return gateway_answer(500, "Internal Server Error");
     };
-    answer
-        .body(Full::new(body))
-        .unwrap_or_else(|_| gateway_answer(500, "Internal Server Error"))
+    answer.body(Full::new(body)).unwrap_or_else(|_| gateway_answer(500, "Internal Server Error"))
 }
 
 /// An answer from API Gateway itself, in its JSON shape.
 fn gateway_answer(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
-    let mut response = hyper::Response::new(Full::new(Bytes::from(
-        json!({ "message": message }).to_string(),
-    )));
+    let mut response =
+        hyper::Response::new(Full::new(Bytes::from(json!({ "message": message }).to_string())));
     *response.status_mut() =
         hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        "content-type",
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
+    response
+        .headers_mut()
+        .insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
     response
 }

@@ -36,11 +36,7 @@ pub struct LocalConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} must be {expected}, not {value:?}")]
-    Invalid {
-        name: &'static str,
-        expected: &'static str,
-        value: String,
-    },
+    Invalid { name: &'static str, expected: &'static str, value: String },
 }
 
 impl LocalConfig {
@@ -53,11 +49,7 @@ impl LocalConfig {
             front: HttpFront {
                 addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
                 function_name: "producer".into(),
-                timeout: Duration::from_secs(env_or(
-                    "PRODUCER_TIMEOUT_SECONDS",
-                    10,
-                    "a number of seconds",
-                )?),
+                timeout: Duration::from_secs(env_or("PRODUCER_TIMEOUT_SECONDS", 10, "a number of seconds")?),
             },
             source: SqsEventSource {
                 queue_url,
@@ -68,11 +60,7 @@ impl LocalConfig {
                     0,
                     "a number of seconds",
                 )?),
-                timeout: Duration::from_secs(env_or(
-                    "CONSUMER_TIMEOUT_SECONDS",
-                    30,
-                    "a number of seconds",
-                )?),
+                timeout: Duration::from_secs(env_or("CONSUMER_TIMEOUT_SECONDS", 30, "a number of seconds")?),
             },
         })
     }
@@ -85,21 +73,12 @@ fn env_or<T: std::str::FromStr>(
 ) -> Result<T, ConfigError> {
     match std::env::var(name) {
         Err(_) => Ok(default),
-        Ok(value) => value.parse().map_err(|_| ConfigError::Invalid {
-            name,
-            expected,
-            value,
-        }),
+        Ok(value) => value.parse().map_err(|_| ConfigError::Invalid { name, expected, value }),
     }
 }
 
 /// Serves the HTTP handler and polls the queue for the SQS handler until Ctrl-C or SIGTERM.
-pub async fn run<H, HF, S, SF>(
-    config: LocalConfig,
-    sdk: &SdkConfig,
-    http: H,
-    sqs: S,
-) -> Result<(), Error>
+pub async fn run<H, HF, S, SF>(config: LocalConfig, sdk: &SdkConfig, http: H, sqs: S) -> Result<(), Error>
 where
     H: Fn(Request) -> HF + Send + Sync + 'static,
     HF: Future<Output = Result<Response<Body>, Error>> + Send + 'static,
@@ -107,13 +86,8 @@ where
     SF: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
 {
     let listener = config.front.bind().await?;
-    let region = sdk
-        .region()
-        .map(ToString::to_string)
-        .unwrap_or_else(|| "us-east-1".into());
-    let poller = config
-        .source
-        .poll(aws_sdk_sqs::Client::new(sdk), region.clone(), sqs);
+    let region = sdk.region().map(ToString::to_string).unwrap_or_else(|| "us-east-1".into());
+    let poller = config.source.poll(aws_sdk_sqs::Client::new(sdk), region.clone(), sqs);
     tokio::select! {
         served = config.front.serve(listener, region, http) => served?,
         polled = poller => polled?,
@@ -126,9 +100,8 @@ where
 pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("a SIGTERM handler can be installed");
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("a SIGTERM handler can be installed");
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = terminate.recv() => {}
@@ -140,9 +113,7 @@ pub async fn shutdown_signal() {
 
 /// The invocation context Lambda would pass: a fresh request id, a deadline, the ARN.
 fn invocation_context(function_name: &str, region: &str, timeout: Duration) -> Context {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let mut context = Context::default();
     context.request_id = uuid::Uuid::new_v4().to_string();
     context.deadline = u64::try_from((now + timeout).as_millis()).unwrap_or(u64::MAX);

@@ -51,22 +51,13 @@ impl SqsEventSource {
             .operation_timeout(long_poll)
             .operation_attempt_timeout(long_poll)
             .build();
-        let client = Client::from_conf(
-            client
-                .config()
-                .to_builder()
-                .timeout_config(timeouts)
-                .build(),
-        );
+        let client = Client::from_conf(client.config().to_builder().timeout_config(timeouts).build());
         let queue_arn = self.queue_arn(&client).await?;
         tracing::info!(queue = %self.queue_url, batch_size = self.batch_size, "polling the queue");
         loop {
             match self.receive_batch(&client).await {
                 Ok(messages) if messages.is_empty() => {}
-                Ok(messages) => {
-                    self.invoke(&client, &region, &queue_arn, &messages, &handler)
-                        .await
-                }
+                Ok(messages) => self.invoke(&client, &region, &queue_arn, &messages, &handler).await,
                 Err(error) => {
                     let error = DisplayErrorContext(error);
                     tracing::warn!(%error, "polling the queue failed; retrying");
@@ -147,10 +138,8 @@ impl SqsEventSource {
         };
         let context = crate::invocation_context(&self.function_name, region, self.timeout);
         // Spawned, so that a panicking handler fails one batch, as on Lambda.
-        let invocation = tokio::spawn(tokio::time::timeout(
-            self.timeout,
-            handler(LambdaEvent::new(event, context)),
-        ));
+        let invocation =
+            tokio::spawn(tokio::time::timeout(self.timeout, handler(LambdaEvent::new(event, context))));
         let response = match invocation.await {
             Ok(Ok(Ok(response))) => response,
             Ok(Ok(Err(error))) => {
@@ -161,15 +150,9 @@ impl SqsEventSource {
             }
             Err(_) => return tracing::error!("the function panicked; the batch will be retried"),
         };
-        let failed: HashSet<&str> = response
-            .batch_item_failures
-            .iter()
-            .map(|failure| failure.item_identifier.as_str())
-            .collect();
-        let ids: HashSet<&str> = messages
-            .iter()
-            .filter_map(|m| m.message_id.as_deref())
-            .collect();
+        let failed: HashSet<&str> =
+            response.batch_item_failures.iter().map(|failure| failure.item_identifier.as_str()).collect();
+        let ids: HashSet<&str> = messages.iter().filter_map(|m| m.message_id.as_deref()).collect();
         if !failed.is_subset(&ids) {
             // Lambda treats an identifier it cannot match as a failure of the whole batch.
             return tracing::error!(
@@ -180,11 +163,7 @@ impl SqsEventSource {
             .iter()
             .filter(|m| !failed.contains(m.message_id.as_deref().unwrap_or_default()))
             .collect();
-        tracing::info!(
-            records = messages.len(),
-            failed = failed.len(),
-            "batch processed"
-        );
+        tracing::info!(records = messages.len(), failed = failed.len(), "batch processed");
         for chunk in done.chunks(RECEIVE_LIMIT) {
             if let Err(error) = self.delete(client, chunk).await {
                 let error = DisplayErrorContext(error);
@@ -193,11 +172,7 @@ impl SqsEventSource {
         }
     }
 
-    async fn delete(
-        &self,
-        client: &Client,
-        messages: &[&Message],
-    ) -> Result<(), aws_sdk_sqs::Error> {
+    async fn delete(&self, client: &Client, messages: &[&Message]) -> Result<(), aws_sdk_sqs::Error> {
         let entries = messages
             .iter()
             .enumerate()
@@ -216,10 +191,7 @@ impl SqsEventSource {
             .send()
             .await?;
         if !output.failed.is_empty() {
-            tracing::warn!(
-                failed = output.failed.len(),
-                "some processed messages were not deleted"
-            );
+            tracing::warn!(failed = output.failed.len(), "some processed messages were not deleted");
         }
         Ok(())
     }
@@ -227,11 +199,7 @@ impl SqsEventSource {
 
 /// The event Lambda's SQS mapping delivers, in its wire format, read back by
 /// `aws_lambda_events` exactly as the `lambda_runtime` client reads it on Lambda.
-fn sqs_event(
-    messages: &[Message],
-    queue_arn: &str,
-    region: &str,
-) -> Result<SqsEvent, serde_json::Error> {
+fn sqs_event(messages: &[Message], queue_arn: &str, region: &str) -> Result<SqsEvent, serde_json::Error> {
     let records: Vec<Value> = messages
         .iter()
         .map(|message| {

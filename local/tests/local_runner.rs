@@ -15,9 +15,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Sends one raw HTTP/1.1 request and returns the raw response.
 async fn http(port: u16, request: &str) -> String {
-    let mut stream = tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port))
-        .await
-        .expect("the front listens");
+    let mut stream =
+        tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.expect("the front listens");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
@@ -48,10 +47,7 @@ async fn the_front_gives_the_handler_an_api_gateway_v2_request_and_returns_its_r
             panic!("handler panicked on purpose");
         }
         Ok::<_, Error>(
-            Response::builder()
-                .status(201)
-                .header("x-answer", "yes")
-                .body(Body::Text(echo.to_string()))?,
+            Response::builder().status(201).header("x-answer", "yes").body(Body::Text(echo.to_string()))?,
         )
     };
     tokio::spawn(async move { front.serve(listener, "eu-west-1".into(), handler).await });
@@ -63,27 +59,16 @@ async fn the_front_gives_the_handler_an_api_gateway_v2_request_and_returns_its_r
     .await;
     assert!(response.starts_with("HTTP/1.1 201"), "{response}");
     assert!(response.contains("x-answer: yes"), "{response}");
-    let body: serde_json::Value =
-        serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    let body: serde_json::Value = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     assert_eq!(
         body,
         json!({"method": "POST", "path": "/books", "query": "top", "header": "abc", "body": "hello",
                "request_id_set": true, "function": "arn:aws:lambda:eu-west-1:123456789012:function:echo"})
     );
 
-    let response = http(
-        port,
-        "GET /panic HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
-    )
-    .await;
-    assert!(
-        response.starts_with("HTTP/1.1 500"),
-        "a panic is API Gateway's 500: {response}"
-    );
-    assert!(
-        response.ends_with(r#"{"message":"Internal Server Error"}"#),
-        "{response}"
-    );
+    let response = http(port, "GET /panic HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n").await;
+    assert!(response.starts_with("HTTP/1.1 500"), "a panic is API Gateway's 500: {response}");
+    assert!(response.ends_with(r#"{"message":"Internal Server Error"}"#), "{response}");
 }
 
 #[tokio::test]
@@ -91,14 +76,8 @@ async fn the_poller_deletes_what_succeeded_and_the_redrive_policy_dead_letters_t
     let sdk = emulator::sdk_config().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let name = format!("poller-{}", uuid::Uuid::new_v4());
-    let dead_letters = sqs
-        .create_queue()
-        .queue_name(format!("{name}-dlq"))
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let dead_letters =
+        sqs.create_queue().queue_name(format!("{name}-dlq")).send().await.unwrap().queue_url.unwrap();
     let dead_letter_arn = sqs
         .get_queue_attributes()
         .queue_url(&dead_letters)
@@ -109,8 +88,7 @@ async fn the_poller_deletes_what_succeeded_and_the_redrive_policy_dead_letters_t
         .attributes
         .unwrap()[&QueueAttributeName::QueueArn]
         .clone();
-    let redrive =
-        json!({ "deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": 2 }).to_string();
+    let redrive = json!({ "deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": 2 }).to_string();
     let queue = sqs
         .create_queue()
         .queue_name(&name)
@@ -129,21 +107,10 @@ async fn the_poller_deletes_what_succeeded_and_the_redrive_policy_dead_letters_t
         async move {
             let mut response = SqsBatchResponse::default();
             for message in event.payload.records {
-                let (id, body) = (
-                    message.message_id.unwrap_or_default(),
-                    message.body.unwrap_or_default(),
-                );
-                let count = message
-                    .attributes
-                    .get("ApproximateReceiveCount")
-                    .cloned()
-                    .unwrap_or_default();
+                let (id, body) = (message.message_id.unwrap_or_default(), message.body.unwrap_or_default());
+                let count = message.attributes.get("ApproximateReceiveCount").cloned().unwrap_or_default();
                 assert_eq!(message.event_source.as_deref(), Some("aws:sqs"));
-                assert!(
-                    message
-                        .event_source_arn
-                        .is_some_and(|arn| arn.ends_with(&queue_name))
-                );
+                assert!(message.event_source_arn.is_some_and(|arn| arn.ends_with(&queue_name)));
                 record.lock().unwrap().push((body.clone(), count));
                 if body == "poison" {
                     let mut failure = BatchItemFailure::default();
@@ -163,32 +130,18 @@ async fn the_poller_deletes_what_succeeded_and_the_redrive_policy_dead_letters_t
     };
     // The poller gets a client with the functions' short timeouts, and its first long poll
     // waits longer than them: it must outlast them, as Lambda's mapping does.
-    let short_timeouts = TimeoutConfig::builder()
-        .operation_timeout(Duration::from_secs(1))
-        .build();
-    let function_sqs =
-        aws_sdk_sqs::Client::new(&sdk.to_builder().timeout_config(short_timeouts).build());
-    let poller =
-        tokio::spawn(async move { source.poll(function_sqs, "us-east-1".into(), handler).await });
+    let short_timeouts = TimeoutConfig::builder().operation_timeout(Duration::from_secs(1)).build();
+    let function_sqs = aws_sdk_sqs::Client::new(&sdk.to_builder().timeout_config(short_timeouts).build());
+    let poller = tokio::spawn(async move { source.poll(function_sqs, "us-east-1".into(), handler).await });
     tokio::time::sleep(Duration::from_secs(2)).await;
     for body in ["good-1", "poison", "good-2"] {
-        sqs.send_message()
-            .queue_url(&queue)
-            .message_body(body)
-            .send()
-            .await
-            .unwrap();
+        sqs.send_message().queue_url(&queue).message_body(body).send().await.unwrap();
     }
 
     let deadline = Instant::now() + Duration::from_secs(30);
     let dead_lettered = loop {
-        let received = sqs
-            .receive_message()
-            .queue_url(&dead_letters)
-            .wait_time_seconds(1)
-            .send()
-            .await
-            .unwrap();
+        let received =
+            sqs.receive_message().queue_url(&dead_letters).wait_time_seconds(1).send().await.unwrap();
         if let Some(message) = received.messages().first() {
             break message.body().unwrap_or_default().to_owned();
         }
@@ -199,18 +152,7 @@ async fn the_poller_deletes_what_succeeded_and_the_redrive_policy_dead_letters_t
     assert_eq!(dead_lettered, "poison");
     let seen = seen.lock().unwrap().clone();
     let times = |body: &str| seen.iter().filter(|(b, _)| b == body).count();
-    assert_eq!(
-        (times("good-1"), times("good-2")),
-        (1, 1),
-        "succeeded records are deleted: {seen:?}"
-    );
-    assert_eq!(
-        times("poison"),
-        2,
-        "the failed record is retried up to maxReceiveCount: {seen:?}"
-    );
-    assert!(
-        seen.contains(&("poison".into(), "2".into())),
-        "receive counts reach the handler: {seen:?}"
-    );
+    assert_eq!((times("good-1"), times("good-2")), (1, 1), "succeeded records are deleted: {seen:?}");
+    assert_eq!(times("poison"), 2, "the failed record is retried up to maxReceiveCount: {seen:?}");
+    assert!(seen.contains(&("poison".into(), "2".into())), "receive counts reach the handler: {seen:?}");
 }

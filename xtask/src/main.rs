@@ -51,12 +51,8 @@ fn parse_local(args: &[String]) -> Result<stack::Ports, String> {
             "--emulator-port" => &mut ports.emulator,
             other => return Err(format!("unknown option {other}\n\n{USAGE}")),
         };
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a port number"))?;
-        *target = value
-            .parse()
-            .map_err(|_| format!("{flag} needs a port number, not {value:?}"))?;
+        let value = args.next().ok_or_else(|| format!("{flag} needs a port number"))?;
+        *target = value.parse().map_err(|_| format!("{flag} needs a port number, not {value:?}"))?;
     }
     Ok(ports)
 }

@@ -24,22 +24,14 @@ pub fn stage<T>(name: &str, what: &str, work: impl FnOnce() -> Result<T>) -> Res
 
 /// Runs a command to completion with inherited output; a non-zero exit is an error.
 pub fn run_command(command: &mut Command) -> Result {
-    let status = command
-        .status()
-        .map_err(|e| format!("could not start {}: {e}", describe(command)))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{} exited with {status}", describe(command)))
-    }
+    let status = command.status().map_err(|e| format!("could not start {}: {e}", describe(command)))?;
+    if status.success() { Ok(()) } else { Err(format!("{} exited with {status}", describe(command))) }
 }
 
 /// Runs a command and returns its standard output; a non-zero exit is an error that carries
 /// its standard error.
 pub fn output(command: &mut Command) -> Result<String> {
-    let output = command
-        .output()
-        .map_err(|e| format!("could not start {}: {e}", describe(command)))?;
+    let output = command.output().map_err(|e| format!("could not start {}: {e}", describe(command)))?;
     if output.status.success() {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     } else {
@@ -61,11 +53,6 @@ pub fn cargo(root: &Path) -> Command {
 
 fn describe(command: &Command) -> String {
     let mut words = vec![command.get_program().to_string_lossy().into_owned()];
-    words.extend(
-        command
-            .get_args()
-            .take(3)
-            .map(|a| a.to_string_lossy().into_owned()),
-    );
+    words.extend(command.get_args().take(3).map(|a| a.to_string_lossy().into_owned()));
     format!("`{}`", words.join(" "))
 }

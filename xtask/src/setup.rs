@@ -32,41 +32,29 @@ pub struct Tools {
 
 pub fn run() -> Result<Tools> {
     let root = emulator::repo_root();
-    stage(
-        "setup",
-        "check prerequisites, install pinned tools into .venv, configure Terraform",
-        || {
-            require(
-                "python3",
-                &["--version"],
-                "Python 3.9 or later (with venv, e.g. `apt install python3-venv`)",
-            )?;
-            let terraform = require(
-                "terraform",
-                &["version"],
-                "Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)",
-            )?;
-            println!("    {}", terraform.lines().next().unwrap_or_default());
-            install_python_tools()?;
-            let terraform_rc = write_terraform_rc(root)?;
-            let venv_bin = emulator::venv_python()
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
-            Ok(Tools {
-                venv_bin,
-                terraform_rc,
-            })
-        },
-    )
+    stage("setup", "check prerequisites, install pinned tools into .venv, configure Terraform", || {
+        require(
+            "python3",
+            &["--version"],
+            "Python 3.9 or later (with venv, e.g. `apt install python3-venv`)",
+        )?;
+        let terraform = require(
+            "terraform",
+            &["version"],
+            "Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)",
+        )?;
+        println!("    {}", terraform.lines().next().unwrap_or_default());
+        install_python_tools()?;
+        let terraform_rc = write_terraform_rc(root)?;
+        let venv_bin = emulator::venv_python().parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(Tools { venv_bin, terraform_rc })
+    })
 }
 
 /// Runs `program args`, or explains in one sentence what to install.
 fn require(program: &str, args: &[&str], install: &str) -> Result<String> {
     output(Command::new(program).args(args)).map_err(|_| {
-        format!(
-            "{program} was not found on PATH: install {install}, then run `cargo xtask setup` again"
-        )
+        format!("{program} was not found on PATH: install {install}, then run `cargo xtask setup` again")
     })
 }
 
@@ -79,41 +67,28 @@ fn install_python_tools() -> Result {
     }
     if !emulator::venv_python().exists() {
         println!("    creating {}", venv.display());
-        run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv)).map_err(|e| {
-            format!("{e}: on Debian or Ubuntu, `apt install python3-venv` provides it")
-        })?;
+        run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv))
+            .map_err(|e| format!("{e}: on Debian or Ubuntu, `apt install python3-venv` provides it"))?;
     }
     println!("    installing the pinned tools (about a minute the first time)");
     let requirements = emulator::repo_root().join("xtask").join("requirements.txt");
     run_command(
         Command::new(emulator::venv_python())
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-r",
-            ])
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
             .arg(&requirements),
     )?;
-    std::fs::write(&stamp, REQUIREMENTS)
-        .map_err(|e| format!("could not write {}: {e}", stamp.display()))
+    std::fs::write(&stamp, REQUIREMENTS).map_err(|e| format!("could not write {}: {e}", stamp.display()))
 }
 
 /// Writes the Terraform CLI configuration every xtask run uses, and says which provider
 /// source it chose.
 fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
     let dir = root.join("target").join("xtask");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
     let path = dir.join("terraform.rc");
     let config = match provider_mirror() {
         Some(mirror) => {
-            println!(
-                "    Terraform: using the AWS provider mirror in {}",
-                mirror.display()
-            );
+            println!("    Terraform: using the AWS provider mirror in {}", mirror.display());
             format!(
                 "provider_installation {{\n  filesystem_mirror {{\n    path    = {:?}\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n}}\n",
                 mirror.display().to_string()
@@ -126,8 +101,7 @@ fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
             String::new()
         }
     };
-    std::fs::write(&path, config)
-        .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+    std::fs::write(&path, config).map_err(|e| format!("could not write {}: {e}", path.display()))?;
     Ok(path)
 }
 

@@ -24,10 +24,7 @@ pub struct Ports {
 
 impl Default for Ports {
     fn default() -> Self {
-        Ports {
-            api: 3000,
-            emulator: 4566,
-        }
+        Ports { api: 3000, emulator: 4566 }
     }
 }
 
@@ -36,52 +33,37 @@ pub fn emulator_env<'c>(command: &'c mut Command, endpoint: &str) -> &'c mut Com
     for name in emulator::REAL_AWS_ENV {
         command.env_remove(name);
     }
-    command
-        .envs(emulator::DUMMY_AWS_ENV)
-        .env("AWS_ENDPOINT_URL", endpoint)
+    command.envs(emulator::DUMMY_AWS_ENV).env("AWS_ENDPOINT_URL", endpoint)
 }
 
 pub fn start_emulator(port: u16) -> Result<Emulator> {
-    stage(
-        "emulator",
-        &format!("start the AWS emulator (moto) on 127.0.0.1:{port}"),
-        || Emulator::start(port).map_err(|e| e.to_string()),
-    )
+    stage("emulator", &format!("start the AWS emulator (moto) on 127.0.0.1:{port}"), || {
+        Emulator::start(port).map_err(|e| e.to_string())
+    })
 }
 
 /// Builds the producer and consumer zips with cargo-lambda, as a deploy would.
 pub fn package(tools: &Tools) -> Result {
-    stage(
-        "package",
-        "cargo lambda build: release zips of producer and consumer (x86_64)",
-        || {
-            let path = std::env::join_paths(std::iter::once(tools.venv_bin.clone()).chain(
-                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-            ))
-            .map_err(|e| e.to_string())?;
-            run_command(
-                Command::new(tools.venv_bin.join("cargo-lambda"))
-                    .current_dir(emulator::repo_root())
-                    .env("PATH", path)
-                    .args([
-                        "lambda",
-                        "build",
-                        "--release",
-                        "--x86-64",
-                        "--output-format",
-                        "zip",
-                    ])
-                    .args([
-                        "--package",
-                        "books",
-                        "--bin",
-                        "producer",
-                        "--bin",
-                        "consumer",
-                    ]),
-            )
-        },
-    )
+    stage("package", "cargo lambda build: release zips of producer and consumer (x86_64)", || {
+        // cargo-lambda finds zig (from the same .venv) on PATH.
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let path =
+            std::env::join_paths(std::iter::once(tools.venv_bin.clone()).chain(std::env::split_paths(&path)))
+                .map_err(|e| e.to_string())?;
+        run_command(
+            Command::new(tools.venv_bin.join("cargo-lambda"))
+                .current_dir(emulator::repo_root())
+                .env("PATH", path)
+                .args(["lambda", "build", "--release", "--x86-64", "--output-format", "zip"])
+                .args(["--package", "books", "--bin", "producer", "--bin", "consumer"]),
+        )?;
+        for function in ["producer", "consumer"] {
+            let zip = emulator::repo_root().join("target/lambda").join(function).join("bootstrap.zip");
+            let bytes = std::fs::metadata(&zip).map_err(|e| format!("no {}: {e}", zip.display()))?.len();
+            println!("    {}: {:.2} MiB", zip.display(), bytes as f64 / (1024.0 * 1024.0));
+        }
+        Ok(())
+    })
 }
 
 /// `terraform`, with xtask's CLI configuration and no prompts.
@@ -104,18 +86,12 @@ pub struct Terraform {
 
 impl Terraform {
     pub fn new(dir: PathBuf, data_dir: PathBuf, tools: &Tools) -> Self {
-        Terraform {
-            dir,
-            data_dir,
-            rc: tools.terraform_rc.clone(),
-        }
+        Terraform { dir, data_dir, rc: tools.terraform_rc.clone() }
     }
 
     pub fn command(&self) -> Command {
         let mut command = terraform(&self.rc);
-        command
-            .arg(format!("-chdir={}", self.dir.display()))
-            .env("TF_DATA_DIR", &self.data_dir);
+        command.arg(format!("-chdir={}", self.dir.display())).env("TF_DATA_DIR", &self.data_dir);
         command
     }
 
@@ -127,11 +103,7 @@ impl Terraform {
 
     /// `init` and `validate`, with no backend and no AWS access.
     pub fn validate(&self) -> Result {
-        run_command(
-            self.command()
-                .args(["init", "-backend=false", "-input=false"])
-                .stdout(Stdio::null()),
-        )?;
+        run_command(self.command().args(["init", "-backend=false", "-input=false"]).stdout(Stdio::null()))?;
         run_command(self.command().arg("validate"))
     }
 
@@ -154,12 +126,9 @@ impl Terraform {
             "-var-file=emulator.tfvars",
         ]))?;
         let json = output(emulator_env(&mut self.command(), endpoint).args(["output", "-json"]))?;
-        let outputs: BTreeMap<String, Value> = serde_json::from_str(&json)
-            .map_err(|e| format!("terraform output is not JSON: {e}"))?;
-        Ok(outputs
-            .into_iter()
-            .map(|(name, output)| (name, output["value"].clone()))
-            .collect())
+        let outputs: BTreeMap<String, Value> =
+            serde_json::from_str(&json).map_err(|e| format!("terraform output is not JSON: {e}"))?;
+        Ok(outputs.into_iter().map(|(name, output)| (name, output["value"].clone())).collect())
     }
 
     pub fn destroy(&self, endpoint: &str) -> Result {
@@ -176,11 +145,7 @@ impl Terraform {
 /// The Terraform root that deploys `final/`, set up for the emulator.
 pub fn final_root(tools: &Tools) -> Terraform {
     let root = emulator::repo_root();
-    Terraform::new(
-        root.join("terraform"),
-        emulator::data_dir().join("terraform").join("final"),
-        tools,
-    )
+    Terraform::new(root.join("terraform"), emulator::data_dir().join("terraform").join("final"), tools)
 }
 
 /// The local runner of `final/`, stopped when dropped.
@@ -207,48 +172,30 @@ pub fn start_runner(
     let root = emulator::repo_root();
     run_command(cargo(root).args(["build", "--quiet", "--package", "books", "--bin", "local"]))?;
     let text = |name: &str| {
-        outputs
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or(format!("no output {name}"))
+        outputs.get(name).and_then(Value::as_str).map(str::to_owned).ok_or(format!("no output {name}"))
     };
     let mut command = Command::new(
-        root.join("target")
-            .join("debug")
-            .join(format!("local{}", std::env::consts::EXE_SUFFIX)),
+        root.join("target").join("debug").join(format!("local{}", std::env::consts::EXE_SUFFIX)),
     );
     emulator_env(&mut command, endpoint)
         .env("QUEUE_URL", text("queue_url")?)
         .env("TABLE_NAME", text("table_name")?)
         .env("LOCAL_API_PORT", api_port.to_string());
-    for (name, value) in outputs
-        .get("local_runner_settings")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+    for (name, value) in outputs.get("local_runner_settings").and_then(Value::as_object).into_iter().flatten()
     {
         command.env(name, value.to_string());
     }
     if let Some(log) = log {
-        let file =
-            File::create(log).map_err(|e| format!("could not create {}: {e}", log.display()))?;
+        let file = File::create(log).map_err(|e| format!("could not create {}: {e}", log.display()))?;
         let errors = file.try_clone().map_err(|e| e.to_string())?;
         command.stdout(file).stderr(errors);
     }
-    let child = command
-        .spawn()
-        .map_err(|e| format!("could not start the local runner: {e}"))?;
-    let runner = Runner {
-        child,
-        api_url: format!("http://127.0.0.1:{api_port}"),
-    };
+    let child = command.spawn().map_err(|e| format!("could not start the local runner: {e}"))?;
+    let runner = Runner { child, api_url: format!("http://127.0.0.1:{api_port}") };
     if emulator::wait_for_port(api_port, Duration::from_secs(30)) {
         Ok(runner)
     } else {
-        Err(format!(
-            "the local runner did not listen on port {api_port} within 30 s"
-        ))
+        Err(format!("the local runner did not listen on port {api_port} within 30 s"))
     }
 }
 
@@ -265,20 +212,14 @@ pub fn run_local(ports: Ports) -> Result {
     let endpoint = emulator.endpoint().to_owned();
     package(&tools)?;
     let terraform = final_root(&tools);
-    let outputs = stage(
-        "apply",
-        "terraform apply of terraform/ against the emulator (fresh state)",
-        || terraform.apply_fresh(&endpoint),
-    )?;
-    let mut runner = stage(
-        "runner",
-        "build and start the local runner of final/ (API + queue poller)",
-        || start_runner(&endpoint, &outputs, ports.api, None),
-    )?;
-    let table = outputs
-        .get("table_name")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let outputs = stage("apply", "terraform apply of terraform/ against the emulator (fresh state)", || {
+        terraform.apply_fresh(&endpoint)
+    })?;
+    let mut runner =
+        stage("runner", "build and start the local runner of final/ (API + queue poller)", || {
+            start_runner(&endpoint, &outputs, ports.api, None)
+        })?;
+    let table = outputs.get("table_name").and_then(Value::as_str).unwrap_or_default();
     println!(
         "\nThe system is running locally.\n\
          \x20 API:       {api}\n\
@@ -292,9 +233,5 @@ pub fn run_local(ports: Ports) -> Result {
     );
     let status = runner.child.wait().map_err(|e| e.to_string())?;
     drop(emulator);
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("the local runner stopped: {status}"))
-    }
+    if status.success() { Ok(()) } else { Err(format!("the local runner stopped: {status}")) }
 }

@@ -10,77 +10,43 @@ use crate::stack::{self, Terraform, emulator_env};
 pub fn run() -> Result {
     let root = emulator::repo_root();
     let tools = setup::run()?;
-    stage("fmt", "cargo fmt --check", || {
-        run_command(cargo(root).args(["fmt", "--all", "--check"]))
+    stage("fmt", "cargo fmt --check", || run_command(cargo(root).args(["fmt", "--all", "--check"])))?;
+    stage("clippy", "cargo clippy on every crate and target, warnings are errors", || {
+        run_command(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;
-    stage(
-        "clippy",
-        "cargo clippy on every crate and target, warnings are errors",
-        || {
-            run_command(cargo(root).args([
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]))
-        },
-    )?;
     let emulator = stack::start_emulator(emulator::free_port())?;
     let endpoint = emulator.endpoint().to_owned();
-    stage(
-        "cargo test",
-        "unit, snapshot and emulator tests of every crate",
-        || run_command(emulator_env(&mut cargo(root), &endpoint).args(["test", "--workspace"])),
-    )?;
+    stage("cargo test", "unit, snapshot and emulator tests of every crate", || {
+        run_command(emulator_env(&mut cargo(root), &endpoint).args(["test", "--workspace"]))
+    })?;
     let roots = terraform_roots(root, &tools);
-    stage(
-        "terraform fmt",
-        "terraform fmt -check of every .tf file",
-        || {
-            for dir in ["terraform", "steps"]
-                .map(|dir| root.join(dir))
-                .iter()
-                .filter(|dir| dir.is_dir())
-            {
-                run_command(
-                    std::process::Command::new("terraform")
-                        .args(["fmt", "-check", "-recursive", "-diff"])
-                        .arg(dir),
-                )?;
-            }
-            Ok(())
-        },
-    )?;
+    stage("terraform fmt", "terraform fmt -check of every .tf file", || {
+        for dir in ["terraform", "steps"].map(|dir| root.join(dir)).iter().filter(|dir| dir.is_dir()) {
+            run_command(
+                std::process::Command::new("terraform")
+                    .args(["fmt", "-check", "-recursive", "-diff"])
+                    .arg(dir),
+            )?;
+        }
+        Ok(())
+    })?;
     for terraform in &roots {
-        stage(
-            "terraform validate",
-            &format!("init and validate {}", terraform.dir.display()),
-            || terraform.validate(),
-        )?;
+        stage("terraform validate", &format!("init and validate {}", terraform.dir.display()), || {
+            terraform.validate()
+        })?;
     }
     stack::package(&tools)?;
     let terraform = stack::final_root(&tools);
-    let outputs = stage(
-        "terraform apply",
-        "apply terraform/ to the emulator from an empty state",
-        || terraform.apply_fresh(&endpoint),
-    )?;
+    let outputs = stage("terraform apply", "apply terraform/ to the emulator from an empty state", || {
+        terraform.apply_fresh(&endpoint)
+    })?;
     let log = emulator::data_dir().join("local-runner.log");
     let end_to_end = stage(
         "end-to-end",
         "post books through the local runner, read them from the table and the DLQ",
         || {
-            let runner =
-                stack::start_runner(&endpoint, &outputs, emulator::free_port(), Some(&log))?;
-            let text = |name: &str| {
-                outputs
-                    .get(name)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
+            let runner = stack::start_runner(&endpoint, &outputs, emulator::free_port(), Some(&log))?;
+            let text = |name: &str| outputs.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
             run_command(
                 emulator_env(&mut cargo(root), &endpoint)
                     .args([
@@ -101,11 +67,8 @@ pub fn run() -> Result {
             .map_err(|e| format!("{e} (the local runner's log: {})", log.display()))
         },
     );
-    let destroy = stage(
-        "terraform destroy",
-        "destroy what the apply created",
-        || terraform.destroy(&endpoint),
-    );
+    let destroy =
+        stage("terraform destroy", "destroy what the apply created", || terraform.destroy(&endpoint));
     end_to_end.and(destroy)?;
     println!("\nAll checks passed.");
     Ok(())
@@ -124,11 +87,7 @@ fn terraform_roots(root: &Path, tools: &setup::Tools) -> Vec<Terraform> {
     std::iter::once(root.join("terraform"))
         .chain(steps)
         .map(|dir| {
-            let name = dir
-                .strip_prefix(root)
-                .unwrap_or(&dir)
-                .to_string_lossy()
-                .replace(['/', '\\'], "-");
+            let name = dir.strip_prefix(root).unwrap_or(&dir).to_string_lossy().replace(['/', '\\'], "-");
             Terraform::new(dir, data.join(&name), tools)
         })
         .collect()

@@ -11,15 +11,14 @@ use std::sync::{Arc, Mutex};
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_dynamodb::config::interceptors::{
-    BeforeSerializationInterceptorContextMut, FinalizerInterceptorContextMut,
-    FinalizerInterceptorContextRef,
+    BeforeSerializationInterceptorContextMut, FinalizerInterceptorContextMut, FinalizerInterceptorContextRef,
 };
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::batch_write_item::{BatchWriteItemInput, BatchWriteItemOutput};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType, WriteRequest,
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    WriteRequest,
 };
 use books::book::{Book, book_id};
 use books::message::BookMessage;
@@ -45,10 +44,7 @@ pub struct Fixture {
 impl Fixture {
     pub async fn new() -> Self {
         let sdk = emulator::sdk_config().await;
-        let (sqs, dynamodb) = (
-            aws_sdk_sqs::Client::new(&sdk),
-            aws_sdk_dynamodb::Client::new(&sdk),
-        );
+        let (sqs, dynamodb) = (aws_sdk_sqs::Client::new(&sdk), aws_sdk_dynamodb::Client::new(&sdk));
         let name = format!("test-{}", uuid::Uuid::new_v4());
         let queue_url = sqs
             .create_queue()
@@ -77,13 +73,7 @@ impl Fixture {
             .send()
             .await
             .expect("table created");
-        Fixture {
-            sdk,
-            sqs,
-            dynamodb,
-            queue_url,
-            table: name,
-        }
+        Fixture { sdk, sqs, dynamodb, queue_url, table: name }
     }
 
     pub fn queue(&self) -> BookQueue {
@@ -96,17 +86,13 @@ impl Fixture {
 
     /// The queue, with every call going through `interceptor`.
     pub fn queue_with(&self, interceptor: impl Intercept + 'static) -> BookQueue {
-        let config = aws_sdk_sqs::config::Builder::from(&self.sdk)
-            .interceptor(interceptor)
-            .build();
+        let config = aws_sdk_sqs::config::Builder::from(&self.sdk).interceptor(interceptor).build();
         BookQueue::new(aws_sdk_sqs::Client::from_conf(config), &self.queue_url)
     }
 
     /// The store, with every call going through `interceptor`.
     pub fn store_with(&self, interceptor: impl Intercept + 'static) -> BookStore {
-        let config = aws_sdk_dynamodb::config::Builder::from(&self.sdk)
-            .interceptor(interceptor)
-            .build();
+        let config = aws_sdk_dynamodb::config::Builder::from(&self.sdk).interceptor(interceptor).build();
         BookStore::new(aws_sdk_dynamodb::Client::from_conf(config), &self.table)
     }
 
@@ -138,11 +124,7 @@ impl Fixture {
             .await
             .expect("the table can be read");
         output.item.map(|item| {
-            Value::Object(
-                item.into_iter()
-                    .map(|(name, value)| (name, dynamodb_json(&value)))
-                    .collect(),
-            )
+            Value::Object(item.into_iter().map(|(name, value)| (name, dynamodb_json(&value))).collect())
         })
     }
 }
@@ -172,8 +154,7 @@ pub fn api_request(method: &str, path: &str, headers: &[(&str, &str)], body: &st
         body.as_bytes(),
         SocketAddr::from((Ipv4Addr::new(203, 0, 113, 7), 40_000)),
     );
-    let request: LambdaRequest =
-        serde_json::from_value(event).expect("lambda_http reads the event");
+    let request: LambdaRequest = serde_json::from_value(event).expect("lambda_http reads the event");
     let mut context = Context::default();
     context.request_id = REQUEST_ID.into();
     Request::from(request).with_lambda_context(context)
@@ -198,12 +179,8 @@ pub fn sqs_event(bodies: &[String]) -> LambdaEvent<SqsEvent> {
 /// The message the producer would queue for this title, accepted with `key`.
 pub fn message(title: &str, key: &str) -> BookMessage {
     let object = json!({ "title": title, "author": "Ursula K. Le Guin" });
-    let book = Book::from_json(
-        book_id(Some(key)),
-        object.as_object().expect("an object"),
-        2100,
-    )
-    .expect("valid");
+    let book =
+        Book::from_json(book_id(Some(key)), object.as_object().expect("an object"), 2100).expect("valid");
     BookMessage::new(book, REQUEST_ID.into())
 }
 
@@ -217,13 +194,7 @@ pub struct CountOutputs<O> {
 impl<O> CountOutputs<O> {
     pub fn new() -> (Self, Arc<AtomicUsize>) {
         let count = Arc::new(AtomicUsize::new(0));
-        (
-            CountOutputs {
-                count: count.clone(),
-                output: PhantomData,
-            },
-            count,
-        )
+        (CountOutputs { count: count.clone(), output: PhantomData }, count)
     }
 }
 
@@ -258,11 +229,7 @@ pub struct ThrottleFirstBatch {
 
 impl ThrottleFirstBatch {
     pub fn new(withheld: usize) -> Self {
-        ThrottleFirstBatch {
-            withheld,
-            pending: Mutex::new(None),
-            done: Mutex::new(false),
-        }
+        ThrottleFirstBatch { withheld, pending: Mutex::new(None), done: Mutex::new(false) }
     }
 }
 
@@ -278,10 +245,7 @@ impl Intercept for ThrottleFirstBatch {
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let mut done = self.done.lock().expect("not poisoned");
-        if let (false, Some(input)) = (
-            *done,
-            context.input_mut().downcast_mut::<BatchWriteItemInput>(),
-        ) {
+        if let (false, Some(input)) = (*done, context.input_mut().downcast_mut::<BatchWriteItemInput>()) {
             *done = true;
             let mut withheld = HashMap::new();
             for (table, requests) in input.request_items.iter_mut().flatten() {
