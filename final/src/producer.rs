@@ -3,6 +3,10 @@
 //! The deployed API sends every route to this one function, and it routes on method and path
 //! itself: the same handler then works behind API Gateway, a function URL and the local
 //! runner, and its own 404 and 405 answers reach the client.
+//!
+//! A retried `POST` with the same `Idempotency-Key` names the same book (a UUIDv5 of the key),
+//! so a client that lost an answer can safely send again. Each post is still queued: with the
+//! same key and another body, the book stored last is the one accepted last.
 
 use lambda_http::http::{HeaderValue, Method, StatusCode, header};
 use lambda_http::{Body, Error, Request, RequestExt, Response};
