@@ -5,8 +5,9 @@
 //! runner, and its own 404 and 405 answers reach the client.
 //!
 //! A retried `POST` with the same `Idempotency-Key` names the same book (a UUIDv5 of the key),
-//! so a client that lost an answer can safely send again. Each post is still queued: with the
-//! same key and another body, the book stored last is the one accepted last.
+//! so a client that lost an answer can safely send again. Each post is still queued, and with
+//! the same key and another body the last write wins: within a batch the consumer keeps the
+//! version accepted last; across batches (a standard queue keeps no order) the one written last.
 
 use lambda_http::http::{HeaderValue, Method, StatusCode, header};
 use lambda_http::{Body, Error, Request, RequestExt, Response};
