@@ -3,9 +3,6 @@
 
 name_prefix = "books-local"
 
-# The only target this machine's toolchain builds; AWS deploys default to arm64.
-architecture = "x86_64"
-
 # An enabled mapping makes moto try to invoke the consumer on every send (it cannot without
 # Docker), and healthy messages end up in the DLQ. The local poller replaces the mapping.
 event_source_mapping_enabled = false

@@ -1,11 +1,21 @@
 # The reference system: API Gateway -> producer -> SQS (+ DLQ) -> consumer -> DynamoDB.
 
 locals {
-  packages_dir = coalesce(var.packages_dir, "${path.root}/../target/lambda")
+  # Written by `cargo xtask package`: the zips and the architecture they were built for.
+  packages_manifest = coalesce(var.packages_manifest, "${path.root}/../target/lambda/packages.json")
+  built             = jsondecode(file(local.packages_manifest))
+  packages = {
+    architecture = local.built.architecture
+    producer     = "${dirname(local.packages_manifest)}/${local.built.producer}"
+    consumer     = "${dirname(local.packages_manifest)}/${local.built.consumer}"
+  }
 
   # AWS's guidance for a Lambda event source: hide a received message for six times the
   # function's timeout, plus the time the batch may wait to fill.
-  visibility_timeout_seconds = 6 * var.consumer_timeout_seconds + var.consumer_batching_window_seconds
+  visibility_timeout_seconds = coalesce(
+    var.queue_visibility_timeout_seconds,
+    6 * var.consumer_timeout_seconds + var.consumer_batching_window_seconds,
+  )
 }
 
 module "dynamodb" {
@@ -38,9 +48,9 @@ module "lambdas" {
   source = "./modules/lambdas"
 
   name_prefix                      = var.name_prefix
-  architecture                     = var.architecture
-  producer_package                 = "${local.packages_dir}/producer/bootstrap.zip"
-  consumer_package                 = "${local.packages_dir}/consumer/bootstrap.zip"
+  architecture                     = coalesce(var.architecture, local.packages.architecture)
+  packages                         = local.packages
+  queue_visibility_timeout_seconds = module.sqs.visibility_timeout_seconds
   producer_role_arn                = module.iam.producer_role_arn
   consumer_role_arn                = module.iam.consumer_role_arn
   producer_timeout_seconds         = var.producer_timeout_seconds
@@ -59,4 +69,18 @@ module "api_gateway" {
   name                   = var.name_prefix
   producer_invoke_arn    = module.lambdas.producer_invoke_arn
   producer_function_name = module.lambdas.producer_function_name
+}
+
+module "cloudwatch" {
+  source = "./modules/cloudwatch"
+
+  name_prefix             = var.name_prefix
+  region                  = var.region
+  queue_name              = module.sqs.queue_name
+  dead_letter_queue_name  = module.sqs.dead_letter_queue_name
+  producer_function_name  = module.lambdas.producer_function_name
+  consumer_function_name  = module.lambdas.consumer_function_name
+  consumer_log_group_name = module.lambdas.consumer_log_group_name
+  api_id                  = module.api_gateway.api_id
+  alarm_actions           = var.alarm_actions
 }

@@ -13,6 +13,21 @@ output "dead_letter_queue_url" {
   value       = module.sqs.dead_letter_queue_url
 }
 
+output "producer_function_name" {
+  description = "Name of the producer function (for `aws logs tail /aws/lambda/<name>`)."
+  value       = module.lambdas.producer_function_name
+}
+
+output "consumer_function_name" {
+  description = "Name of the consumer function."
+  value       = module.lambdas.consumer_function_name
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard."
+  value       = module.cloudwatch.dashboard_name
+}
+
 output "table_name" {
   description = "Name of the books table."
   value       = module.dynamodb.table_name

@@ -15,21 +15,28 @@ variable "name_prefix" {
   }
 }
 
-variable "architecture" {
-  description = "Instruction set the packages were built for: arm64 (cargo lambda build --arm64) or x86_64 (--x86-64)."
-  type        = string
-  default     = "arm64"
-
-  validation {
-    condition     = contains(["arm64", "x86_64"], var.architecture)
-    error_message = "architecture is \"arm64\" or \"x86_64\"."
-  }
+variable "tags" {
+  description = "Tags for every resource, applied through the provider's default_tags."
+  type        = map(string)
+  default     = {}
 }
 
-variable "packages_dir" {
-  description = "Directory holding producer/bootstrap.zip and consumer/bootstrap.zip; empty means target/lambda of this repository."
+variable "architecture" {
+  description = "Instruction set of the functions; null means the one the packages were built for (cargo xtask package --arch)."
   type        = string
-  default     = ""
+  default     = null
+}
+
+variable "packages_manifest" {
+  description = "Path of the packages manifest `cargo xtask package` writes; null means target/lambda/packages.json of this repository."
+  type        = string
+  default     = null
+}
+
+variable "queue_visibility_timeout_seconds" {
+  description = "Visibility timeout of the queue; null derives it from the consumer (6 x timeout + batching window)."
+  type        = number
+  default     = null
 }
 
 variable "producer_timeout_seconds" {
@@ -78,4 +85,10 @@ variable "table_deletion_protection" {
   description = "Refuse to delete the books table (off against the local emulator, so a run can tear down)."
   type        = bool
   default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs (e.g. an SNS topic) notified when an alarm fires or recovers."
+  type        = list(string)
+  default     = []
 }

@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.9"
 
   required_providers {
     aws = {
@@ -18,9 +18,6 @@ provider "aws" {
   region = var.region
 
   default_tags {
-    tags = {
-      Project   = var.name_prefix
-      ManagedBy = "terraform"
-    }
+    tags = merge({ Project = var.name_prefix, ManagedBy = "terraform" }, var.tags)
   }
 }

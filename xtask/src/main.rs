@@ -4,6 +4,7 @@
 //! the same way on every machine: `setup` installs the pinned tools, `local` runs the whole
 //! system against the local emulator, `test` runs every check CI runs.
 
+mod package;
 mod progress;
 mod setup;
 mod stack;
@@ -19,6 +20,9 @@ commands:
   local     run the whole system locally: emulator, Terraform apply, API and consumer
               --api-port <port>       where the API listens (default 3000)
               --emulator-port <port>  where the AWS emulator listens (default 4566)
+  package   build the Lambda zips with cargo-lambda and record them for Terraform
+              --arch <arm64|x86_64>   the functions' architecture (default x86_64, what this
+                                      machine's toolchain builds; arm64 needs its Rust target)
   test      every check CI runs: fmt, clippy, tests, Terraform, the end-to-end test";
 
 fn main() -> ExitCode {
@@ -26,6 +30,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run().map(drop),
         Some("local") => parse_local(&args[1..]).and_then(stack::run_local),
+        Some("package") => parse_package(&args[1..]).and_then(|arch| package::build(&setup::run()?, arch)),
         Some("test") => test::run(),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
@@ -39,6 +44,14 @@ fn main() -> ExitCode {
             eprintln!("\nerror: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn parse_package(args: &[String]) -> Result<package::Arch, String> {
+    match args {
+        [] => Ok(package::Arch::X86_64),
+        [flag, arch] if flag == "--arch" => package::Arch::parse(arch),
+        _ => Err(format!("usage: cargo xtask package [--arch arm64|x86_64]\n\n{USAGE}")),
     }
 }
 

@@ -41,7 +41,7 @@ pub fn run() -> Result<Tools> {
         let terraform = require(
             "terraform",
             &["version"],
-            "Terraform 1.5 or later (https://developer.hashicorp.com/terraform/install)",
+            "Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install)",
         )?;
         println!("    {}", terraform.lines().next().unwrap_or_default());
         install_python_tools()?;

@@ -13,6 +13,7 @@ use std::time::Duration;
 use emulator::Emulator;
 use serde_json::Value;
 
+use crate::package;
 use crate::progress::{Result, cargo, output, run_command, stage};
 use crate::setup::{self, Tools};
 
@@ -39,30 +40,6 @@ pub fn emulator_env<'c>(command: &'c mut Command, endpoint: &str) -> &'c mut Com
 pub fn start_emulator(port: u16) -> Result<Emulator> {
     stage("emulator", &format!("start the AWS emulator (moto) on 127.0.0.1:{port}"), || {
         Emulator::start(port).map_err(|e| e.to_string())
-    })
-}
-
-/// Builds the producer and consumer zips with cargo-lambda, as a deploy would.
-pub fn package(tools: &Tools) -> Result {
-    stage("package", "cargo lambda build: release zips of producer and consumer (x86_64)", || {
-        // cargo-lambda finds zig (from the same .venv) on PATH.
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let path =
-            std::env::join_paths(std::iter::once(tools.venv_bin.clone()).chain(std::env::split_paths(&path)))
-                .map_err(|e| e.to_string())?;
-        run_command(
-            Command::new(tools.venv_bin.join("cargo-lambda"))
-                .current_dir(emulator::repo_root())
-                .env("PATH", path)
-                .args(["lambda", "build", "--release", "--x86-64", "--output-format", "zip"])
-                .args(["--package", "books", "--bin", "producer", "--bin", "consumer"]),
-        )?;
-        for function in ["producer", "consumer"] {
-            let zip = emulator::repo_root().join("target/lambda").join(function).join("bootstrap.zip");
-            let bytes = std::fs::metadata(&zip).map_err(|e| format!("no {}: {e}", zip.display()))?.len();
-            println!("    {}: {:.2} MiB", zip.display(), bytes as f64 / (1024.0 * 1024.0));
-        }
-        Ok(())
     })
 }
 
@@ -105,6 +82,12 @@ impl Terraform {
     pub fn validate(&self) -> Result {
         run_command(self.command().args(["init", "-backend=false", "-input=false"]).stdout(Stdio::null()))?;
         run_command(self.command().arg("validate"))
+    }
+
+    /// `init` and `terraform test`: the `tests/*.tftest.hcl` files, with mocked providers.
+    pub fn test(&self) -> Result {
+        run_command(self.command().args(["init", "-backend=false", "-input=false"]).stdout(Stdio::null()))?;
+        run_command(self.command().args(["test", "-no-color"]))
     }
 
     /// Applies the root to the emulator from an empty state, with `emulator.tfvars`, and
@@ -210,7 +193,7 @@ pub fn run_local(ports: Ports) -> Result {
     let tools = setup::run()?;
     let emulator = start_emulator(ports.emulator)?;
     let endpoint = emulator.endpoint().to_owned();
-    package(&tools)?;
+    package::existing_or_placeholder()?;
     let terraform = final_root(&tools);
     let outputs = stage("apply", "terraform apply of terraform/ against the emulator (fresh state)", || {
         terraform.apply_fresh(&endpoint)

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::package;
 use crate::progress::{Result, cargo, run_command, stage};
 use crate::setup;
 use crate::stack::{self, Terraform, emulator_env};
@@ -20,6 +21,7 @@ pub fn run() -> Result {
         run_command(emulator_env(&mut cargo(root), &endpoint).args(["test", "--workspace"]))
     })?;
     let roots = terraform_roots(root, &tools);
+    let modules = terraform_modules(root, &tools);
     stage("terraform fmt", "terraform fmt -check of every .tf file", || {
         for dir in ["terraform", "steps"].map(|dir| root.join(dir)).iter().filter(|dir| dir.is_dir()) {
             run_command(
@@ -35,7 +37,18 @@ pub fn run() -> Result {
             terraform.validate()
         })?;
     }
-    stack::package(&tools)?;
+    stage(
+        "terraform test",
+        "terraform test (mocked provider) of the root and every module with tests",
+        || {
+            roots
+                .iter()
+                .chain(&modules)
+                .filter(|t| t.dir.join("tests").is_dir())
+                .try_for_each(Terraform::test)
+        },
+    )?;
+    package::build(&tools, package::Arch::X86_64)?;
     let terraform = stack::final_root(&tools);
     let outputs = stage("terraform apply", "apply terraform/ to the emulator from an empty state", || {
         terraform.apply_fresh(&endpoint)
@@ -72,6 +85,26 @@ pub fn run() -> Result {
     end_to_end.and(destroy)?;
     println!("\nAll checks passed.");
     Ok(())
+}
+
+/// Every module under `terraform/modules/`.
+fn terraform_modules(root: &Path, tools: &setup::Tools) -> Vec<Terraform> {
+    let data = root.join("target").join("terraform-validate");
+    let mut modules: Vec<PathBuf> = std::fs::read_dir(root.join("terraform").join("modules"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|module| module.path())
+        .filter(|dir| dir.is_dir())
+        .collect();
+    modules.sort();
+    modules
+        .into_iter()
+        .map(|dir| {
+            let name = format!("module-{}", dir.file_name().unwrap_or_default().to_string_lossy());
+            Terraform::new(dir, data.join(name), tools)
+        })
+        .collect()
 }
 
 /// `terraform/` and the root of every step, each with its own data directory.

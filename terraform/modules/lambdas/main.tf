@@ -3,14 +3,14 @@
 locals {
   functions = {
     producer = {
-      package     = var.producer_package
+      package     = var.packages.producer
       role_arn    = var.producer_role_arn
       memory_size = var.producer_memory_mb
       timeout     = var.producer_timeout_seconds
       environment = { QUEUE_URL = var.queue_url, TABLE_NAME = var.table_name }
     }
     consumer = {
-      package     = var.consumer_package
+      package     = var.packages.consumer
       role_arn    = var.consumer_role_arn
       memory_size = var.consumer_memory_mb
       timeout     = var.consumer_timeout_seconds

@@ -42,3 +42,13 @@ output "event_source_mapping_uuid" {
   description = "Id of the queue's event source mapping."
   value       = aws_lambda_event_source_mapping.queue.uuid
 }
+
+output "architecture" {
+  description = "Instruction set of both functions."
+  value       = aws_lambda_function.function["producer"].architectures[0]
+}
+
+output "event_source_mapping_enabled" {
+  description = "Whether the queue delivers to the consumer (off against the local emulator)."
+  value       = aws_lambda_event_source_mapping.queue.enabled
+}

@@ -17,25 +17,34 @@ variable "architecture" {
     condition     = contains(["arm64", "x86_64"], var.architecture)
     error_message = "architecture is \"arm64\" or \"x86_64\"."
   }
-}
-
-variable "producer_package" {
-  description = "Path of the producer's zip, as `cargo lambda build --output-format zip` writes it (target/lambda/producer/bootstrap.zip)."
-  type        = string
 
   validation {
-    condition     = endswith(var.producer_package, ".zip")
-    error_message = "producer_package must be a .zip file."
+    condition     = var.architecture == var.packages.architecture
+    error_message = "The packages were built for another architecture than the functions': rebuild them with `cargo xtask package --arch <architecture>`, or set architecture to the one they were built for."
   }
 }
 
-variable "consumer_package" {
-  description = "Path of the consumer's zip (target/lambda/consumer/bootstrap.zip)."
-  type        = string
+variable "packages" {
+  description = "The functions' zips and the architecture they were built for, as `cargo xtask package` writes them to target/lambda/packages.json (paths resolved)."
+  type = object({
+    architecture = string
+    producer     = string
+    consumer     = string
+  })
 
   validation {
-    condition     = endswith(var.consumer_package, ".zip")
-    error_message = "consumer_package must be a .zip file."
+    condition     = endswith(var.packages.producer, ".zip") && endswith(var.packages.consumer, ".zip")
+    error_message = "Each package is a .zip file, as `cargo lambda build --output-format zip` writes it."
+  }
+}
+
+variable "queue_visibility_timeout_seconds" {
+  description = "Visibility timeout of the consumer's queue, checked against the consumer's timeout and batching window."
+  type        = number
+
+  validation {
+    condition     = var.queue_visibility_timeout_seconds >= 6 * var.consumer_timeout_seconds + var.consumer_batching_window_seconds
+    error_message = "The queue's visibility timeout must be at least 6 x the consumer's timeout + its batching window (AWS's guidance), or messages come back while still being processed: raise it or lower the consumer's timeout."
   }
 }
 
@@ -127,6 +136,11 @@ variable "consumer_batching_window_seconds" {
   validation {
     condition     = var.consumer_batching_window_seconds >= 0 && var.consumer_batching_window_seconds <= 300
     error_message = "The batching window is 0 to 300 seconds."
+  }
+
+  validation {
+    condition     = var.consumer_batch_size <= 10 || var.consumer_batching_window_seconds >= 1
+    error_message = "A batch size above 10 needs a batching window of at least 1 second (an SQS event source rule): set consumer_batching_window_seconds >= 1 or the batch size to 10 or less."
   }
 }
 

@@ -2,7 +2,7 @@
 
 resource "aws_sqs_queue" "dead_letter" {
   name                      = "${var.name}-dlq"
-  message_retention_seconds = 1209600 # 14 days, the most SQS allows: time to inspect and redrive
+  message_retention_seconds = var.dead_letter_retention_seconds
   sqs_managed_sse_enabled   = true
   tags                      = var.tags
 }

@@ -27,3 +27,8 @@ output "dead_letter_queue_name" {
   description = "Name of the dead-letter queue, for CloudWatch alarms."
   value       = aws_sqs_queue.dead_letter.name
 }
+
+output "visibility_timeout_seconds" {
+  description = "Visibility timeout of the books queue, for the consumer's event source mapping checks."
+  value       = aws_sqs_queue.books.visibility_timeout_seconds
+}

@@ -29,6 +29,22 @@ variable "message_retention_seconds" {
   }
 }
 
+variable "dead_letter_retention_seconds" {
+  description = "How long the dead-letter queue keeps a message: time to inspect and redrive it."
+  type        = number
+  default     = 1209600 # 14 days, the most SQS allows
+
+  validation {
+    condition     = var.dead_letter_retention_seconds <= 1209600
+    error_message = "SQS keeps a message at most 14 days (1209600 seconds)."
+  }
+
+  validation {
+    condition     = var.dead_letter_retention_seconds > var.message_retention_seconds
+    error_message = "The DLQ must keep messages longer than the queue: a message's age carries over when it is dead-lettered, so a shorter DLQ retention deletes it on arrival."
+  }
+}
+
 variable "max_receive_count" {
   description = "Receives after which a message that keeps failing moves to the dead-letter queue."
   type        = number
