@@ -53,8 +53,12 @@ module "lambdas" {
   queue_visibility_timeout_seconds = module.sqs.visibility_timeout_seconds
   producer_role_arn                = module.iam.producer_role_arn
   consumer_role_arn                = module.iam.consumer_role_arn
+  producer_memory_mb               = var.producer_memory_mb
+  consumer_memory_mb               = var.consumer_memory_mb
   producer_timeout_seconds         = var.producer_timeout_seconds
   consumer_timeout_seconds         = var.consumer_timeout_seconds
+  consumer_max_concurrency         = var.consumer_max_concurrency
+  log_retention_days               = var.log_retention_days
   table_name                       = module.dynamodb.table_name
   queue_url                        = module.sqs.queue_url
   queue_arn                        = module.sqs.queue_arn
@@ -69,6 +73,9 @@ module "api_gateway" {
   name                   = var.name_prefix
   producer_invoke_arn    = module.lambdas.producer_invoke_arn
   producer_function_name = module.lambdas.producer_function_name
+  throttling_burst_limit = var.api_throttling_burst_limit
+  throttling_rate_limit  = var.api_throttling_rate_limit
+  log_retention_days     = var.log_retention_days
 }
 
 module "cloudwatch" {

@@ -39,6 +39,42 @@ variable "queue_visibility_timeout_seconds" {
   default     = null
 }
 
+variable "producer_memory_mb" {
+  description = "Memory of the producer, in MB (CPU grows with it)."
+  type        = number
+  default     = 128
+}
+
+variable "consumer_memory_mb" {
+  description = "Memory of the consumer, in MB (CPU grows with it)."
+  type        = number
+  default     = 256
+}
+
+variable "consumer_max_concurrency" {
+  description = "Most consumer invocations the queue may run at once."
+  type        = number
+  default     = 10
+}
+
+variable "log_retention_days" {
+  description = "Days the functions' and the API's logs are kept."
+  type        = number
+  default     = 14
+}
+
+variable "api_throttling_burst_limit" {
+  description = "Most requests the API admits in a burst."
+  type        = number
+  default     = 100
+}
+
+variable "api_throttling_rate_limit" {
+  description = "Steady requests per second the API admits."
+  type        = number
+  default     = 50
+}
+
 variable "producer_timeout_seconds" {
   description = "Timeout of the producer function."
   type        = number

@@ -1,7 +1,7 @@
 //! `cargo xtask setup`: the pinned tools, installed where they cannot clash with anything.
 //!
 //! Python tools (the emulator, cargo-lambda and its zig) go into the repository's own
-//! virtual environment, `.venv`, from `xtask/requirements.txt`. Terraform is the user's own;
+//! virtual environment, `.venv`, from `xtask/requirements.txt`; checkov into `.venv-checkov`. Terraform is the user's own;
 //! its CLI configuration is ours (`target/xtask/terraform.rc`), pointing at a filesystem
 //! mirror of the AWS provider when one is on the machine, so `terraform init` works offline.
 
@@ -10,7 +10,23 @@ use std::process::Command;
 
 use crate::progress::{Result, output, run_command, stage};
 
-const REQUIREMENTS: &str = include_str!("../requirements.txt");
+/// A repository-local Python virtual environment and the pinned requirements it holds.
+struct PythonEnv {
+    dir: &'static str,
+    requirements_file: &'static str,
+    requirements: &'static str,
+}
+
+const TOOLS: PythonEnv = PythonEnv {
+    dir: ".venv",
+    requirements_file: "requirements.txt",
+    requirements: include_str!("../requirements.txt"),
+};
+const CHECKOV: PythonEnv = PythonEnv {
+    dir: ".venv-checkov",
+    requirements_file: "requirements-checkov.txt",
+    requirements: include_str!("../requirements-checkov.txt"),
+};
 
 /// Where to look for a provider mirror after `TF_PROVIDER_MIRROR`: Terraform's own implied
 /// local mirror directories, and where this workshop's machines keep one.
@@ -28,6 +44,8 @@ pub struct Tools {
     pub venv_bin: PathBuf,
     /// Terraform's CLI configuration for every run of xtask.
     pub terraform_rc: PathBuf,
+    /// The checkov scanner, in its own virtual environment.
+    pub checkov: PathBuf,
 }
 
 pub fn run() -> Result<Tools> {
@@ -44,10 +62,10 @@ pub fn run() -> Result<Tools> {
             "Terraform 1.9 or later (https://developer.hashicorp.com/terraform/install)",
         )?;
         println!("    {}", terraform.lines().next().unwrap_or_default());
-        install_python_tools()?;
+        let venv_bin = install(&TOOLS)?;
+        let checkov = install(&CHECKOV)?.join("checkov");
         let terraform_rc = write_terraform_rc(root)?;
-        let venv_bin = emulator::venv_python().parent().map(Path::to_path_buf).unwrap_or_default();
-        Ok(Tools { venv_bin, terraform_rc })
+        Ok(Tools { venv_bin, terraform_rc, checkov })
     })
 }
 
@@ -58,26 +76,35 @@ fn require(program: &str, args: &[&str], install: &str) -> Result<String> {
     })
 }
 
-fn install_python_tools() -> Result {
-    let venv = emulator::venv_dir();
+/// Creates `env` if needed and installs its requirements unless they are installed already;
+/// returns its `bin` directory.
+fn install(env: &PythonEnv) -> Result<PathBuf> {
+    let venv = emulator::repo_root().join(env.dir);
+    let bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
+    let python = bin.join(if cfg!(windows) { "python.exe" } else { "python" });
     let stamp = venv.join("xtask-requirements.txt");
-    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == REQUIREMENTS) {
-        println!("    .venv is up to date with xtask/requirements.txt");
-        return Ok(());
+    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == env.requirements) {
+        println!("    {} is up to date with xtask/{}", env.dir, env.requirements_file);
+        return Ok(bin);
     }
-    if !emulator::venv_python().exists() {
+    if !python.exists() {
         println!("    creating {}", venv.display());
         run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv))
             .map_err(|e| format!("{e}: on Debian or Ubuntu, `apt install python3-venv` provides it"))?;
     }
-    println!("    installing the pinned tools (about a minute the first time)");
-    let requirements = emulator::repo_root().join("xtask").join("requirements.txt");
+    println!(
+        "    installing xtask/{} into {} (a minute or so the first time)",
+        env.requirements_file, env.dir
+    );
+    let requirements = emulator::repo_root().join("xtask").join(env.requirements_file);
     run_command(
-        Command::new(emulator::venv_python())
+        Command::new(&python)
             .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
             .arg(&requirements),
     )?;
-    std::fs::write(&stamp, REQUIREMENTS).map_err(|e| format!("could not write {}: {e}", stamp.display()))
+    std::fs::write(&stamp, env.requirements)
+        .map_err(|e| format!("could not write {}: {e}", stamp.display()))?;
+    Ok(bin)
 }
 
 /// Writes the Terraform CLI configuration every xtask run uses, and says which provider

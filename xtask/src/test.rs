@@ -48,6 +48,21 @@ pub fn run() -> Result {
                 .try_for_each(Terraform::test)
         },
     )?;
+    stage("checkov", "checkov policy scan of terraform/ (every skip is inline, with its reason)", || {
+        run_command(
+            std::process::Command::new(&tools.checkov)
+                .args([
+                    "--directory",
+                    "terraform",
+                    "--framework",
+                    "terraform",
+                    "--quiet",
+                    "--compact",
+                    "--skip-download",
+                ])
+                .current_dir(root),
+        )
+    })?;
     package::build(&tools, package::Arch::X86_64)?;
     let terraform = stack::final_root(&tools);
     let outputs = stage("terraform apply", "apply terraform/ to the emulator from an empty state", || {
