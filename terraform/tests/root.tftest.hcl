@@ -46,3 +46,15 @@ run "grants_each_function_exactly_its_calls" {
     error_message = "The consumer receives and deletes from the queue, writes the table and its logs; nothing else."
   }
 }
+
+run "watches_the_queue_the_functions_and_the_api" {
+  command = plan
+
+  assert {
+    condition = toset(module.cloudwatch.alarm_names) == toset([
+      "books-dead-letters", "books-queue-age", "books-consumer-errors",
+      "books-api-5xx", "books-producer-throttles", "books-consumer-throttles",
+    ])
+    error_message = "One alarm each: DLQ not empty, queue age, consumer errors, API 5xx, throttles of either function."
+  }
+}

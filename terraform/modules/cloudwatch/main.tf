@@ -7,88 +7,58 @@ locals {
   books_stored_pattern = "{ $.fields.message = \"batch done\" }"
   metric_namespace     = "${var.name_prefix}/Books"
 
-  function_alarms = merge(
+  # Each alarm fires when its metric goes above its threshold; missing data (no traffic) is fine.
+  alarms = merge(
     {
-      consumer_errors = {
+      dead-letters = {
+        description = "Messages reached the DLQ: inspect them, fix the cause, redrive."
+        namespace   = "AWS/SQS", metric = "ApproximateNumberOfMessagesVisible", statistic = "Maximum"
+        dimensions  = { QueueName = var.dead_letter_queue_name }
+        threshold   = 0, periods = 1
+      }
+      queue-age = {
+        description = "Books wait in the queue longer than ${var.max_queue_age_seconds} s: the consumer is failing or cannot keep up."
+        namespace   = "AWS/SQS", metric = "ApproximateAgeOfOldestMessage", statistic = "Maximum"
+        dimensions  = { QueueName = var.queue_name }
+        threshold   = var.max_queue_age_seconds, periods = 5
+      }
+      consumer-errors = {
         description = "The consumer failed invocations: records are being retried and may reach the DLQ."
-        function    = var.consumer_function_name
-        metric      = "Errors"
+        namespace   = "AWS/Lambda", metric = "Errors", statistic = "Sum"
+        dimensions  = { FunctionName = var.consumer_function_name }
+        threshold   = 0, periods = 1
+      }
+      api-5xx = {
+        description = "The API answers 5xx: the producer fails or cannot reach SQS or DynamoDB."
+        namespace   = "AWS/ApiGateway", metric = "5xx", statistic = "Sum"
+        dimensions  = { ApiId = var.api_id, Stage = "$default" }
+        threshold   = 0, periods = 1
       }
     },
-    { for key, name in { producer = var.producer_function_name, consumer = var.consumer_function_name } :
-      "${key}_throttles" => {
-        description = "The ${key} is throttled: raise its reserved or account concurrency."
-        function    = name
-        metric      = "Throttles"
+    { for function, name in { producer = var.producer_function_name, consumer = var.consumer_function_name } :
+      "${function}-throttles" => {
+        description = "The ${function} is throttled: raise its reserved or the account's concurrency."
+        namespace   = "AWS/Lambda", metric = "Throttles", statistic = "Sum"
+        dimensions  = { FunctionName = name }
+        threshold   = 0, periods = 1
       }
-    }
+    },
   )
 }
 
-resource "aws_cloudwatch_metric_alarm" "dead_letters" {
-  alarm_name          = "${var.name_prefix}-dead-letters"
-  alarm_description   = "Messages reached the DLQ: inspect them, fix the cause, redrive."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = var.dead_letter_queue_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
-}
+resource "aws_cloudwatch_metric_alarm" "alarm" {
+  for_each = local.alarms
 
-resource "aws_cloudwatch_metric_alarm" "queue_age" {
-  alarm_name          = "${var.name_prefix}-queue-age"
-  alarm_description   = "Books wait in the queue longer than ${var.max_queue_age_seconds} s: the consumer is failing or cannot keep up."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = var.queue_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.max_queue_age_seconds
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "function" {
-  for_each = local.function_alarms
-
-  alarm_name          = "${var.name_prefix}-${replace(each.key, "_", "-")}"
+  alarm_name          = "${var.name_prefix}-${each.key}"
   alarm_description   = each.value.description
-  namespace           = "AWS/Lambda"
+  namespace           = each.value.namespace
   metric_name         = each.value.metric
-  dimensions          = { FunctionName = each.value.function }
-  statistic           = "Sum"
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
   period              = 60
-  evaluation_periods  = 1
+  evaluation_periods  = each.value.periods
   comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "api_5xx" {
-  alarm_name          = "${var.name_prefix}-api-5xx"
-  alarm_description   = "The API answers 5xx: the producer fails or cannot reach SQS or DynamoDB."
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "5xx"
-  dimensions          = { ApiId = var.api_id, Stage = "$default" }
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
+  threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarm_actions
   ok_actions          = var.alarm_actions
