@@ -20,6 +20,7 @@ commands:
   local     run the whole system locally: emulator, Terraform apply, API and consumer
               --api-port <port>       where the API listens (default 3000)
               --emulator-port <port>  where the AWS emulator listens (default 4566)
+              --step <NN>             a workshop step (steps/NN-*) instead of the final system
   package   build the Lambda zips with cargo-lambda and record them for Terraform
               --arch <arm64|x86_64>   the functions' architecture (default x86_64, what this
                                       machine's toolchain builds; arm64 needs its Rust target)
@@ -59,6 +60,10 @@ fn parse_local(args: &[String]) -> Result<stack::Ports, String> {
     let mut ports = stack::Ports::default();
     let mut args = args.iter();
     while let Some(flag) = args.next() {
+        if flag == "--step" {
+            ports.step = Some(args.next().ok_or("--step needs a step number, e.g. 01")?.clone());
+            continue;
+        }
         let target = match flag.as_str() {
             "--api-port" => &mut ports.api,
             "--emulator-port" => &mut ports.emulator,

@@ -17,15 +17,17 @@ use crate::package;
 use crate::progress::{Result, cargo, output, run_command, stage};
 use crate::setup::{self, Tools};
 
-/// Ports of `cargo xtask local`, documented in the README.
+/// Options of `cargo xtask local`, documented in the README.
 pub struct Ports {
     pub api: u16,
     pub emulator: u16,
+    /// A workshop step ("01" …) instead of the final system.
+    pub step: Option<String>,
 }
 
 impl Default for Ports {
     fn default() -> Self {
-        Ports { api: 3000, emulator: 4566 }
+        Ports { api: 3000, emulator: 4566, step: None }
     }
 }
 
@@ -90,9 +92,8 @@ impl Terraform {
         run_command(self.command().args(["test", "-no-color"]))
     }
 
-    /// Applies the root to the emulator from an empty state, with `emulator.tfvars`, and
-    /// returns its outputs.
-    pub fn apply_fresh(&self, endpoint: &str) -> Result<BTreeMap<String, Value>> {
+    /// `init` for the emulator, from an empty state kept under `target/emulator/`.
+    fn init_fresh(&self, endpoint: &str) -> Result {
         let _ = std::fs::remove_file(self.state());
         let _ = std::fs::remove_dir_all(&self.data_dir);
         let backend = format!("-backend-config=path={}", self.state().display());
@@ -100,7 +101,23 @@ impl Terraform {
             emulator_env(&mut self.command(), endpoint)
                 .args(["init", "-input=false", "-reconfigure", &backend])
                 .stdout(Stdio::null()),
-        )?;
+        )
+    }
+
+    /// Plans the root against the emulator from an empty state, with `emulator.tfvars`.
+    pub fn plan_fresh(&self, endpoint: &str) -> Result {
+        self.init_fresh(endpoint)?;
+        run_command(
+            emulator_env(&mut self.command(), endpoint)
+                .args(["plan", "-input=false", "-compact-warnings", "-var-file=emulator.tfvars"])
+                .stdout(Stdio::null()),
+        )
+    }
+
+    /// Applies the root to the emulator from an empty state, with `emulator.tfvars`, and
+    /// returns its outputs.
+    pub fn apply_fresh(&self, endpoint: &str) -> Result<BTreeMap<String, Value>> {
+        self.init_fresh(endpoint)?;
         run_command(emulator_env(&mut self.command(), endpoint).args([
             "apply",
             "-auto-approve",
@@ -129,6 +146,68 @@ impl Terraform {
 pub fn final_root(tools: &Tools) -> Terraform {
     let root = emulator::repo_root();
     Terraform::new(root.join("terraform"), emulator::data_dir().join("terraform").join("final"), tools)
+}
+
+/// The workshop steps, in order: `steps/01-dynamodb` …
+pub fn steps() -> Vec<PathBuf> {
+    let mut steps: Vec<PathBuf> = std::fs::read_dir(emulator::repo_root().join("steps"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|dir| dir.join("Cargo.toml").is_file())
+        .collect();
+    steps.sort();
+    steps
+}
+
+/// The package name of a step directory: `steps/01-dynamodb` is `step01-dynamodb`.
+pub fn step_package(dir: &Path) -> String {
+    format!("step{}", dir.file_name().unwrap_or_default().to_string_lossy())
+}
+
+/// The Terraform root of a step, set up for the emulator.
+pub fn step_root(dir: &Path, tools: &Tools) -> Terraform {
+    Terraform::new(
+        dir.join("terraform"),
+        emulator::data_dir().join("terraform").join(step_package(dir)),
+        tools,
+    )
+}
+
+/// `cargo xtask local --step NN`: the emulator and what the step's Terraform creates.
+fn run_local_step(ports: &Ports, step: &str) -> Result {
+    let dir = steps()
+        .into_iter()
+        .find(|dir| {
+            dir.file_name().is_some_and(|name| name.to_string_lossy().starts_with(&format!("{step}-")))
+        })
+        .ok_or_else(|| {
+            format!("there is no step {step}: pass one of the numbers under steps/ (e.g. `--step 01`)")
+        })?;
+    let tools = setup::run()?;
+    let emulator = start_emulator(ports.emulator)?;
+    let endpoint = emulator.endpoint().to_owned();
+    let terraform = step_root(&dir, &tools);
+    let outputs = stage(
+        "apply",
+        &format!("terraform apply of {} against the emulator", terraform.dir.display()),
+        || terraform.apply_fresh(&endpoint),
+    )?;
+    println!(
+        "\nStep {step} is running locally: the AWS emulator at {endpoint} holds what its Terraform created:"
+    );
+    for (name, value) in &outputs {
+        println!("  {name}: {value}");
+    }
+    println!(
+        "\nTry next:\n  cargo test -p {package}    (its tests; against this emulator with AWS_ENDPOINT_URL={endpoint})\n  \
+         open {endpoint}/moto-api/    (the emulator's dashboard)\n\nPress Ctrl-C to stop everything.",
+        package = step_package(&dir),
+    );
+    loop {
+        std::thread::park();
+    }
 }
 
 /// The local runner of `final/`, stopped when dropped.
@@ -184,6 +263,9 @@ pub fn start_runner(
 
 /// `cargo xtask local`.
 pub fn run_local(ports: Ports) -> Result {
+    if let Some(step) = &ports.step {
+        return run_local_step(&ports, step);
+    }
     if !emulator::port_is_free(ports.api) {
         return Err(format!(
             "port {} is already in use: stop what holds it or pick another with `--api-port`",

@@ -63,6 +63,12 @@ pub fn run() -> Result {
                 .current_dir(root),
         )
     })?;
+    for step in stack::steps() {
+        let terraform = stack::step_root(&step, &tools);
+        stage("terraform plan", &format!("plan {} against the emulator", terraform.dir.display()), || {
+            terraform.plan_fresh(&endpoint)
+        })?;
+    }
     package::build(&tools, package::Arch::X86_64)?;
     let terraform = stack::final_root(&tools);
     let outputs = stage("terraform apply", "apply terraform/ to the emulator from an empty state", || {
