@@ -4,6 +4,7 @@
 //! the same way on every machine: `setup` installs the pinned tools, `local` runs the whole
 //! system against the local emulator, `test` runs every check CI runs.
 
+mod diffs;
 mod package;
 mod progress;
 mod setup;
@@ -24,6 +25,7 @@ commands:
   package   build the Lambda zips with cargo-lambda and record them for Terraform
               --arch <arm64|x86_64>   the functions' architecture (default x86_64, what this
                                       machine's toolchain builds; arm64 needs its Rust target)
+  diffs     write what each workshop step adds to the previous one (book/src/diffs/)
   test      every check CI runs: fmt, clippy, tests, Terraform, the end-to-end test";
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run().map(drop),
         Some("local") => parse_local(&args[1..]).and_then(stack::run_local),
         Some("package") => parse_package(&args[1..]).and_then(|arch| package::build(&setup::run()?, arch)),
+        Some("diffs") => diffs::write(),
         Some("test") => test::run(),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::diffs;
 use crate::package;
 use crate::progress::{Result, cargo, run_command, stage};
 use crate::setup;
@@ -12,6 +13,7 @@ pub fn run() -> Result {
     let root = emulator::repo_root();
     let tools = setup::run()?;
     stage("fmt", "cargo fmt --check", || run_command(cargo(root).args(["fmt", "--all", "--check"])))?;
+    stage("diffs", "the book's step diffs match the steps", diffs::check)?;
     stage("clippy", "cargo clippy on every crate and target, warnings are errors", || {
         run_command(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;

@@ -1,0 +1,14 @@
+output "table_name" {
+  description = "Name of the books table."
+  value       = module.dynamodb.table_name
+}
+
+output "queue_url" {
+  description = "URL of the books queue."
+  value       = module.sqs.queue_url
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the dead-letter queue."
+  value       = module.sqs.dead_letter_queue_url
+}

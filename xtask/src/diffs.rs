@@ -1,0 +1,95 @@
+//! `cargo xtask diffs`: what each workshop step adds to the previous one, as unified diffs
+//! the book shows (`book/src/diffs/stepNN.diff`).
+//!
+//! The steps are full copies on purpose (a learner reads one folder); these diffs keep the
+//! copies honest, and `cargo xtask test` fails when one is stale.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use similar::TextDiff;
+
+use crate::progress::Result;
+use crate::stack::steps;
+
+/// Where the diffs go.
+fn diffs_dir() -> PathBuf {
+    emulator::repo_root().join("book").join("src").join("diffs")
+}
+
+/// The diff of each step from the one before: (file to write, its contents).
+fn generate() -> Result<Vec<(PathBuf, String)>> {
+    let root = emulator::repo_root();
+    let steps = steps();
+    let mut diffs = Vec::new();
+    for pair in steps.windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        let mut files: BTreeSet<PathBuf> = source_files(before)?;
+        files.extend(source_files(after)?);
+        let mut diff = String::new();
+        for file in files {
+            let old = std::fs::read_to_string(before.join(&file)).unwrap_or_default();
+            let new = std::fs::read_to_string(after.join(&file)).unwrap_or_default();
+            if old == new {
+                continue;
+            }
+            let name =
+                |step: &Path| step.strip_prefix(root).unwrap_or(step).join(&file).display().to_string();
+            let unified = TextDiff::from_lines(&old, &new)
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{}", name(before)), &format!("b/{}", name(after)))
+                .to_string();
+            diff.push_str(&unified);
+        }
+        let number =
+            after.file_name().unwrap_or_default().to_string_lossy().chars().take(2).collect::<String>();
+        diffs.push((diffs_dir().join(format!("step{number}.diff")), diff));
+    }
+    Ok(diffs)
+}
+
+/// The files of a step that a learner edits: sources, tests, manifests and Terraform, relative
+/// to the step (no build output, no Terraform working files).
+fn source_files(step: &Path) -> Result<BTreeSet<PathBuf>> {
+    let mut files = BTreeSet::new();
+    let mut pending = vec![step.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            if name.starts_with('.') || name == "target" {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(path.strip_prefix(step).map_err(|e| e.to_string())?.to_path_buf());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Writes every diff.
+pub fn write() -> Result {
+    std::fs::create_dir_all(diffs_dir()).map_err(|e| e.to_string())?;
+    for (path, diff) in generate()? {
+        std::fs::write(&path, diff).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("    wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Fails when a written diff differs from what the steps give now.
+pub fn check() -> Result {
+    for (path, diff) in generate()? {
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(diff.as_str()) {
+            return Err(format!(
+                "{} is stale: run `cargo xtask diffs` and commit the result",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
