@@ -59,9 +59,13 @@ pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the emulator crate sits inside the repository")
 }
 
+/// The repository's Python virtual environment (under the repository root), created by
+/// `cargo xtask setup`.
+pub const VENV: &str = ".venv";
+
 /// The repository's Python virtual environment, created by `cargo xtask setup`.
 pub fn venv_dir() -> PathBuf {
-    repo_root().join(".venv")
+    repo_root().join(VENV)
 }
 
 /// The virtual environment's Python interpreter.

@@ -18,7 +18,7 @@ struct PythonEnv {
 }
 
 const TOOLS: PythonEnv = PythonEnv {
-    dir: ".venv",
+    dir: emulator::VENV,
     requirements_file: "requirements.txt",
     requirements: include_str!("../requirements.txt"),
 };
