@@ -1,0 +1,112 @@
+//! Sending, receiving and storing against the local emulator, on a fresh queue and table.
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+use serde_json::json;
+use step03_iam::book::{Book, book_id};
+use step03_iam::message::BookMessage;
+use step03_iam::queue::BookQueue;
+use step03_iam::receive::{BatchOutcome, receive_and_store};
+use step03_iam::store::BookStore;
+
+struct Stack {
+    sqs: aws_sdk_sqs::Client,
+    queue_url: String,
+    dead_letter_url: String,
+    store: BookStore,
+}
+
+/// A table, and a queue whose messages move to its DLQ after two failed receives.
+async fn stack() -> Stack {
+    let sdk = emulator::sdk_config().await;
+    let (sqs, dynamodb) = (aws_sdk_sqs::Client::new(&sdk), aws_sdk_dynamodb::Client::new(&sdk));
+    let name = format!("test-{}", uuid::Uuid::new_v4());
+    dynamodb
+        .create_table()
+        .table_name(&name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .key_schema(KeySchemaElement::builder().attribute_name("id").key_type(KeyType::Hash).build().unwrap())
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("table created");
+    let dead_letter_url =
+        sqs.create_queue().queue_name(format!("{name}-dlq")).send().await.unwrap().queue_url.unwrap();
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(&dead_letter_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap();
+    let dead_letter_arn = attributes.attributes().unwrap()[&QueueAttributeName::QueueArn].clone();
+    let redrive = json!({ "deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": 2 }).to_string();
+    let queue_url = sqs
+        .create_queue()
+        .queue_name(&name)
+        .attributes(QueueAttributeName::VisibilityTimeout, "1")
+        .attributes(QueueAttributeName::RedrivePolicy, redrive)
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    Stack { sqs, queue_url, dead_letter_url, store: BookStore::new(dynamodb, name) }
+}
+
+fn message(title: &str) -> BookMessage {
+    let body = json!({ "title": title, "author": "Octavia E. Butler" });
+    let book = Book::from_json(book_id(Some(title)), body.as_object().unwrap(), 2100).unwrap();
+    BookMessage::new(book, "request-1".into())
+}
+
+#[tokio::test]
+async fn a_sent_book_is_received_and_stored() {
+    let stack = stack().await;
+    let kindred = message("Kindred");
+    BookQueue::new(stack.sqs.clone(), &stack.queue_url).send(&kindred).await.unwrap();
+
+    let outcome = receive_and_store(&stack.sqs, &stack.queue_url, &stack.store, 1).await.unwrap();
+
+    assert_eq!(outcome, BatchOutcome { stored: 1, failed: 0 });
+    assert_eq!(stack.store.get(kindred.book.id).await.unwrap(), Some(kindred.book));
+    let again = receive_and_store(&stack.sqs, &stack.queue_url, &stack.store, 0).await.unwrap();
+    assert_eq!(again, BatchOutcome::default(), "a stored message is deleted");
+}
+
+#[tokio::test]
+async fn a_poison_message_reaches_the_dead_letter_queue() {
+    let stack = stack().await;
+    stack.sqs.send_message().queue_url(&stack.queue_url).message_body("not a book").send().await.unwrap();
+    BookQueue::new(stack.sqs.clone(), &stack.queue_url).send(&message("Dawn")).await.unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let dead_lettered = loop {
+        receive_and_store(&stack.sqs, &stack.queue_url, &stack.store, 1).await.unwrap();
+        let received = stack.sqs.receive_message().queue_url(&stack.dead_letter_url).send().await.unwrap();
+        if let Some(message) = received.messages().first() {
+            break message.body().unwrap_or_default().to_owned();
+        }
+        assert!(Instant::now() < deadline, "the poison message did not reach the DLQ");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+
+    assert_eq!(dead_lettered, "not a book");
+    assert!(stack.store.get(message("Dawn").book.id).await.unwrap().is_some(), "the good message was stored");
+}
+
+#[test]
+fn the_message_is_a_versioned_envelope() {
+    let envelope: serde_json::Value = serde_json::from_str(&message("Kindred").to_json()).unwrap();
+    insta::assert_json_snapshot!(envelope, { ".received_at" => "[time]" });
+}
