@@ -174,6 +174,77 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
         .await
 }
 
+/// A name no other test (in this process or another one on the same emulator) uses.
+#[cfg(feature = "sdk")]
+fn fresh_name() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    format!("test-{}-{nanos}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A fresh, empty books table on the emulator (key `id`, a string, as `terraform/modules/dynamodb`
+/// creates it); returns its name.
+///
+/// # Panics
+/// When the emulator refuses, since no test can go on without its table.
+#[cfg(feature = "sdk")]
+pub async fn fresh_table(client: &aws_sdk_dynamodb::Client) -> String {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    let name = fresh_name();
+    let key = KeySchemaElement::builder().attribute_name("id").key_type(KeyType::Hash).build();
+    let id =
+        AttributeDefinition::builder().attribute_name("id").attribute_type(ScalarAttributeType::S).build();
+    client
+        .create_table()
+        .table_name(&name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .key_schema(key.expect("a complete key"))
+        .attribute_definitions(id.expect("a complete attribute"))
+        .send()
+        .await
+        .expect("the emulator creates the table");
+    name
+}
+
+/// A fresh queue whose messages move to a fresh dead-letter queue after `max_receive_count`
+/// receives, hidden `visibility_seconds` after each; returns the URLs of the queue and its DLQ.
+///
+/// # Panics
+/// When the emulator refuses, since no test can go on without its queues.
+#[cfg(feature = "sdk")]
+pub async fn fresh_queue_with_dlq(
+    client: &aws_sdk_sqs::Client,
+    visibility_seconds: u32,
+    max_receive_count: u32,
+) -> (String, String) {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let name = fresh_name();
+    let created = client.create_queue().queue_name(format!("{name}-dlq")).send().await;
+    let dead_letter_url = created.expect("the emulator creates the DLQ").queue_url.expect("a URL");
+    let attributes = client
+        .get_queue_attributes()
+        .queue_url(&dead_letter_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("the emulator describes the DLQ");
+    let dead_letter_arn = &attributes.attributes().expect("attributes")[&QueueAttributeName::QueueArn];
+    let redrive =
+        format!(r#"{{"deadLetterTargetArn":"{dead_letter_arn}","maxReceiveCount":{max_receive_count}}}"#);
+    let created = client
+        .create_queue()
+        .queue_name(&name)
+        .attributes(QueueAttributeName::VisibilityTimeout, visibility_seconds.to_string())
+        .attributes(QueueAttributeName::RedrivePolicy, redrive)
+        .send()
+        .await;
+    (created.expect("the emulator creates the queue").queue_url.expect("a URL"), dead_letter_url)
+}
+
 /// Whether nothing listens on `127.0.0.1:port` yet.
 pub fn port_is_free(port: u16) -> bool {
     TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok()

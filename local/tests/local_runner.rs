@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use aws_sdk_sqs::config::timeout::TimeoutConfig;
-use aws_sdk_sqs::types::QueueAttributeName;
 use lambda_http::{Body, Request, RequestExt, Response};
 use lambda_local::{HttpFront, SqsEventSource};
 use lambda_runtime::{Error, LambdaEvent};
@@ -75,30 +74,8 @@ async fn the_front_gives_the_handler_an_api_gateway_v2_request_and_returns_its_r
 async fn the_poller_deletes_what_succeeded_and_the_redrive_policy_dead_letters_the_rest() {
     let sdk = emulator::sdk_config().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let name = format!("poller-{}", uuid::Uuid::new_v4());
-    let dead_letters =
-        sqs.create_queue().queue_name(format!("{name}-dlq")).send().await.unwrap().queue_url.unwrap();
-    let dead_letter_arn = sqs
-        .get_queue_attributes()
-        .queue_url(&dead_letters)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap()[&QueueAttributeName::QueueArn]
-        .clone();
-    let redrive = json!({ "deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": 2 }).to_string();
-    let queue = sqs
-        .create_queue()
-        .queue_name(&name)
-        .attributes(QueueAttributeName::VisibilityTimeout, "1")
-        .attributes(QueueAttributeName::RedrivePolicy, redrive)
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let (queue, dead_letters) = emulator::fresh_queue_with_dlq(&sqs, 1, 2).await;
+    let name = queue.rsplit('/').next().expect("a queue name").to_owned();
 
     let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let (record, queue_name) = (seen.clone(), name.clone());

@@ -16,10 +16,7 @@ use aws_sdk_dynamodb::config::interceptors::{
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::batch_write_item::{BatchWriteItemInput, BatchWriteItemOutput};
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-    WriteRequest,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, WriteRequest};
 use books::book::{Book, book_id};
 use books::message::BookMessage;
 use books::queue::BookQueue;
@@ -45,35 +42,10 @@ impl Fixture {
     pub async fn new() -> Self {
         let sdk = emulator::sdk_config().await;
         let (sqs, dynamodb) = (aws_sdk_sqs::Client::new(&sdk), aws_sdk_dynamodb::Client::new(&sdk));
-        let name = format!("test-{}", uuid::Uuid::new_v4());
-        let queue_url = sqs
-            .create_queue()
-            .queue_name(&name)
-            .send()
-            .await
-            .expect("queue created")
-            .queue_url
-            .expect("a URL");
-        let key = KeySchemaElement::builder()
-            .attribute_name("id")
-            .key_type(KeyType::Hash)
-            .build()
-            .expect("complete");
-        let id = AttributeDefinition::builder()
-            .attribute_name("id")
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .expect("complete");
-        dynamodb
-            .create_table()
-            .table_name(&name)
-            .billing_mode(BillingMode::PayPerRequest)
-            .key_schema(key)
-            .attribute_definitions(id)
-            .send()
-            .await
-            .expect("table created");
-        Fixture { sdk, sqs, dynamodb, queue_url, table: name }
+        let table = emulator::fresh_table(&dynamodb).await;
+        let created = sqs.create_queue().queue_name(&table).send().await;
+        let queue_url = created.expect("queue created").queue_url.expect("a URL");
+        Fixture { sdk, sqs, dynamodb, queue_url, table }
     }
 
     pub fn queue(&self) -> BookQueue {

@@ -2,10 +2,6 @@
 
 use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-};
-use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::json;
 use step02_sqs::book::{Book, book_id};
 use step02_sqs::message::BookMessage;
@@ -24,44 +20,9 @@ struct Stack {
 async fn stack() -> Stack {
     let sdk = emulator::sdk_config().await;
     let (sqs, dynamodb) = (aws_sdk_sqs::Client::new(&sdk), aws_sdk_dynamodb::Client::new(&sdk));
-    let name = format!("test-{}", uuid::Uuid::new_v4());
-    dynamodb
-        .create_table()
-        .table_name(&name)
-        .billing_mode(BillingMode::PayPerRequest)
-        .key_schema(KeySchemaElement::builder().attribute_name("id").key_type(KeyType::Hash).build().unwrap())
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("id")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .expect("table created");
-    let dead_letter_url =
-        sqs.create_queue().queue_name(format!("{name}-dlq")).send().await.unwrap().queue_url.unwrap();
-    let attributes = sqs
-        .get_queue_attributes()
-        .queue_url(&dead_letter_url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap();
-    let dead_letter_arn = attributes.attributes().unwrap()[&QueueAttributeName::QueueArn].clone();
-    let redrive = json!({ "deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": 2 }).to_string();
-    let queue_url = sqs
-        .create_queue()
-        .queue_name(&name)
-        .attributes(QueueAttributeName::VisibilityTimeout, "1")
-        .attributes(QueueAttributeName::RedrivePolicy, redrive)
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    Stack { sqs, queue_url, dead_letter_url, store: BookStore::new(dynamodb, name) }
+    let table = emulator::fresh_table(&dynamodb).await;
+    let (queue_url, dead_letter_url) = emulator::fresh_queue_with_dlq(&sqs, 1, 2).await;
+    Stack { sqs, queue_url, dead_letter_url, store: BookStore::new(dynamodb, table) }
 }
 
 fn message(title: &str) -> BookMessage {
