@@ -42,8 +42,8 @@ pub struct HttpFront {
     "cannot listen on {addr}: {source} (is another local stack running? pick another port with `--api-port`)"
 )]
 pub struct BindError {
-    addr: SocketAddr,
-    source: std::io::Error,
+    pub(crate) addr: SocketAddr,
+    pub(crate) source: std::io::Error,
 }
 
 impl HttpFront {
@@ -61,21 +61,11 @@ impl HttpFront {
         tracing::info!(url = %format!("http://{}", self.addr), "API listening");
         let handler = Arc::new(handler);
         let front = Arc::new((self.clone(), region));
-        loop {
-            let (stream, client) = listener.accept().await?;
+        serve_connections(listener, move |client, request| {
             let (handler, front) = (handler.clone(), front.clone());
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |request| {
-                    let (handler, front) = (handler.clone(), front.clone());
-                    async move { Ok::<_, Infallible>(front.0.invoke(&front.1, client, request, handler).await) }
-                });
-                let connection = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service);
-                if let Err(error) = connection.await {
-                    tracing::debug!(%error, "connection closed");
-                }
-            });
-        }
+            async move { front.0.invoke(&front.1, client, request, handler).await }
+        })
+        .await
     }
 
     async fn invoke<H, F>(
@@ -102,29 +92,44 @@ impl HttpFront {
             }
         };
         let context = crate::invocation_context(&self.function_name, region, self.timeout);
-        let timeout = self.timeout;
-        // Spawned, so that a panicking handler fails one invocation, as on Lambda.
-        let invocation = tokio::spawn(async move {
-            let mut adapter = Adapter::from(service_fn(move |request| handler(request)));
-            match tokio::time::timeout(timeout, adapter.call(LambdaEvent::new(request, context))).await {
-                Ok(Ok(response)) => {
-                    serde_json::to_value(response).map_err(|e| format!("its response is not JSON: {e}"))
+        let mut adapter = Adapter::from(service_fn(move |request| handler(request)));
+        let invocation = async move { adapter.call(LambdaEvent::new(request, context)).await };
+        match crate::invoke_guarded(self.timeout, invocation).await {
+            Ok(response) => match serde_json::to_value(response) {
+                Ok(response) => into_http(response),
+                Err(error) => {
+                    tracing::error!(function = %self.function_name, %error, "its response is not JSON");
+                    gateway_answer(500, "Internal Server Error")
                 }
-                Ok(Err(error)) => Err(format!("it returned an error: {error}")),
-                Err(_) => Err(format!("it timed out after {} s", timeout.as_secs())),
-            }
-        });
-        match invocation.await {
-            Ok(Ok(response)) => into_http(response),
-            Ok(Err(failure)) => {
+            },
+            Err(failure) => {
                 tracing::error!(function = %self.function_name, %failure, "invocation failed");
                 gateway_answer(500, "Internal Server Error")
             }
-            Err(_) => {
-                tracing::error!(function = %self.function_name, "invocation panicked");
-                gateway_answer(500, "Internal Server Error")
-            }
         }
+    }
+}
+
+/// Accepts HTTP/1.1 connections on `listener` forever, answering each request with `respond`.
+pub(crate) async fn serve_connections<R, F>(listener: TcpListener, respond: R) -> Result<(), Error>
+where
+    R: Fn(SocketAddr, hyper::Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
+{
+    loop {
+        let (stream, client) = listener.accept().await?;
+        let respond = respond.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let answer = respond(client, request);
+                async move { Ok::<_, Infallible>(answer.await) }
+            });
+            let connection =
+                hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection closed");
+            }
+        });
     }
 }
 

@@ -3,11 +3,13 @@
 //! Lambda itself is the one part of the system the local emulator cannot run (moto needs
 //! Docker to invoke a function). This crate stands in for it, in-process: [`http_front`]
 //! turns each HTTP request into the API Gateway HTTP API (payload 2.0) event Lambda would
-//! deliver, and [`sqs_poller`] does what Lambda's SQS event source mapping does. Handlers go
-//! through the same `lambda_http`/`lambda_runtime` types as on Lambda, so what runs here is
-//! what runs there.
+//! deliver, [`invoke_api`] serves Lambda's own Invoke API for functions called directly, and
+//! [`sqs_poller`] does what Lambda's SQS event source mapping does. Handlers go through the
+//! same `lambda_http`/`lambda_runtime` types as on Lambda, so what runs here is what runs
+//! there.
 
 pub mod http_front;
+pub mod invoke_api;
 pub mod sqs_poller;
 
 use std::future::Future;
@@ -20,6 +22,7 @@ use lambda_http::{Body, Request, Response};
 use lambda_runtime::{Context, Error, LambdaEvent};
 
 pub use http_front::HttpFront;
+pub use invoke_api::InvokeApi;
 pub use sqs_poller::SqsEventSource;
 
 /// The account id that locally built ARNs carry (moto's default account).
@@ -86,14 +89,79 @@ where
     SF: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
 {
     let listener = config.front.bind().await?;
-    let region = sdk.region().map(ToString::to_string).unwrap_or_else(|| "us-east-1".into());
-    let poller = config.source.poll(aws_sdk_sqs::Client::new(sdk), region.clone(), sqs);
+    let region = region(sdk);
+    let front = config.front.serve(listener, region.clone(), http);
+    let poller = config.source.poll(aws_sdk_sqs::Client::new(sdk), region, sqs);
+    until_shutdown(front, poller).await
+}
+
+/// Serves both functions on the Lambda Invoke API (at the front's address, with the same
+/// timeouts) and polls the queue for the consumer, until Ctrl-C or SIGTERM: the functions
+/// before an API Gateway stands in front of the producer.
+pub async fn run_invoke_api<P, PE, PR, PF, C, CF>(
+    config: LocalConfig,
+    sdk: &SdkConfig,
+    producer: P,
+    consumer: C,
+) -> Result<(), Error>
+where
+    P: Fn(LambdaEvent<PE>) -> PF + Send + Sync + 'static,
+    PE: serde::de::DeserializeOwned + Send + 'static,
+    PR: serde::Serialize + Send + 'static,
+    PF: Future<Output = Result<PR, Error>> + Send + 'static,
+    C: Fn(LambdaEvent<SqsEvent>) -> CF + Clone + Send + Sync + 'static,
+    CF: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
+{
+    let LocalConfig { front, source } = config;
+    let region = region(sdk);
+    let api = InvokeApi::new(front.addr, region.clone())
+        .function(&front.function_name, front.timeout, producer)
+        .function(&source.function_name, source.timeout, consumer.clone());
+    let listener = api.bind().await?;
+    let poller = source.poll(aws_sdk_sqs::Client::new(sdk), region, consumer);
+    until_shutdown(api.serve(listener), poller).await
+}
+
+async fn until_shutdown(
+    front: impl Future<Output = Result<(), Error>>,
+    poller: impl Future<Output = Result<(), Error>>,
+) -> Result<(), Error> {
     tokio::select! {
-        served = config.front.serve(listener, region, http) => served?,
+        served = front => served?,
         polled = poller => polled?,
         () = shutdown_signal() => tracing::info!("stopping"),
     }
     Ok(())
+}
+
+fn region(sdk: &SdkConfig) -> String {
+    sdk.region().map(ToString::to_string).unwrap_or_else(|| "us-east-1".into())
+}
+
+/// Why an invocation gave no answer, in the words Lambda's logs use.
+#[derive(Debug, thiserror::Error)]
+pub enum InvocationFailed {
+    #[error("the function returned an error: {0}")]
+    Error(String),
+    #[error("Task timed out after {} seconds", .0.as_secs())]
+    Timeout(Duration),
+    #[error("the function panicked")]
+    Panic,
+}
+
+/// Runs one invocation as Lambda would: in its own task, so that a panic fails this
+/// invocation alone, and cut off at the function's timeout.
+pub async fn invoke_guarded<T, F>(timeout: Duration, invocation: F) -> Result<T, InvocationFailed>
+where
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::spawn(tokio::time::timeout(timeout, invocation)).await {
+        Ok(Ok(Ok(answer))) => Ok(answer),
+        Ok(Ok(Err(error))) => Err(InvocationFailed::Error(error.to_string())),
+        Ok(Err(_)) => Err(InvocationFailed::Timeout(timeout)),
+        Err(_) => Err(InvocationFailed::Panic),
+    }
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM where there is one.

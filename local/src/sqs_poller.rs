@@ -137,18 +137,11 @@ impl SqsEventSource {
             }
         };
         let context = crate::invocation_context(&self.function_name, region, self.timeout);
-        // Spawned, so that a panicking handler fails one batch, as on Lambda.
-        let invocation =
-            tokio::spawn(tokio::time::timeout(self.timeout, handler(LambdaEvent::new(event, context))));
-        let response = match invocation.await {
-            Ok(Ok(Ok(response))) => response,
-            Ok(Ok(Err(error))) => {
-                return tracing::error!(%error, "the function failed; the batch will be retried");
-            }
-            Ok(Err(_)) => {
-                return tracing::error!("the function timed out; the batch will be retried");
-            }
-            Err(_) => return tracing::error!("the function panicked; the batch will be retried"),
+        let response = match crate::invoke_guarded(self.timeout, handler(LambdaEvent::new(event, context)))
+            .await
+        {
+            Ok(response) => response,
+            Err(failure) => return tracing::error!(%failure, "invocation failed; the batch will be retried"),
         };
         let failed: HashSet<&str> =
             response.batch_item_failures.iter().map(|failure| failure.item_identifier.as_str()).collect();

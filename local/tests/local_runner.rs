@@ -133,3 +133,49 @@ async fn the_poller_deletes_what_succeeded_and_the_redrive_policy_dead_letters_t
     assert_eq!(times("poison"), 2, "the failed record is retried up to maxReceiveCount: {seen:?}");
     assert!(seen.contains(&("poison".into(), "2".into())), "receive counts reach the handler: {seen:?}");
 }
+
+#[tokio::test]
+async fn the_invoke_api_answers_as_lambda_does() {
+    #[derive(serde::Deserialize)]
+    struct Greet {
+        name: String,
+    }
+    let port = emulator::free_port();
+    let api = lambda_local::InvokeApi::new(SocketAddr::from((Ipv4Addr::LOCALHOST, port)), "eu-west-1".into())
+        .function("greeter", Duration::from_secs(1), |event: LambdaEvent<Greet>| async move {
+            match event.payload.name.as_str() {
+                "panic" => panic!("handler panicked on purpose"),
+                "fail" => Err::<serde_json::Value, Error>("no greeting today".into()),
+                name => Ok(
+                    json!({ "greeting": format!("hello {name}"), "arn": event.context.invoked_function_arn }),
+                ),
+            }
+        });
+    let listener = api.bind().await.expect("a free port");
+    tokio::spawn(api.serve(listener));
+    let invoke = |function: &str, body: &str| {
+        format!(
+            "POST /2015-03-31/functions/{function}/invocations HTTP/1.1\r\nhost: localhost\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+
+    let response = http(port, &invoke("greeter", r#"{"name":"Ada"}"#)).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(!response.contains("x-amz-function-error"), "{response}");
+    assert!(response.contains(r#""greeting":"hello Ada""#), "{response}");
+    assert!(response.contains("arn:aws:lambda:eu-west-1:123456789012:function:greeter"), "{response}");
+
+    for (body, error_type) in [
+        (r#"{"name":"fail"}"#, "Runtime.HandlerError"),
+        (r#"{"name":"panic"}"#, "Runtime.HandlerError"),
+        (r#"{"nom":"Ada"}"#, "Runtime.HandlerError"),
+    ] {
+        let response = http(port, &invoke("greeter", body)).await;
+        assert!(response.starts_with("HTTP/1.1 200"), "{body}: {response}");
+        assert!(response.contains("x-amz-function-error: Unhandled"), "{body}: {response}");
+        assert!(response.contains(error_type), "{body}: {response}");
+    }
+    assert!(http(port, &invoke("greeter", "{not json")).await.starts_with("HTTP/1.1 400"));
+    assert!(http(port, &invoke("nobody", "{}")).await.starts_with("HTTP/1.1 404"));
+}
