@@ -102,12 +102,17 @@ impl Emulator {
         std::fs::create_dir_all(data_dir())?;
         let log_path = data_dir().join(format!("moto-{port}.log"));
         let log = std::fs::File::create(&log_path)?;
-        let mut child = Command::new(python)
+        let mut command = Command::new(python);
+        command
             .args(["-c", WRAPPER, "127.0.0.1", &port.to_string()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()?;
+            .stderr(log);
+        // In its own process group, so that the Ctrl-C which stops `cargo xtask local` leaves
+        // the emulator up long enough to `terraform destroy` what was applied to it.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn()?;
         let endpoint = format!("http://127.0.0.1:{port}");
         let not_ready = Error::NotReady { port, seconds: START_TIMEOUT.as_secs(), log: log_path };
         let said_ready = child.stdout.take().is_some_and(|stdout| {

@@ -25,6 +25,7 @@ commands:
   package   build the Lambda zips with cargo-lambda and record them for Terraform
               --arch <arm64|x86_64>   the functions' architecture (default x86_64, what this
                                       machine's toolchain builds; arm64 needs its Rust target)
+              --step <NN>             a workshop step's functions (from step 04 on)
   diffs     write what each workshop step adds to the previous one (book/src/diffs/)
   test      every check CI runs: fmt, clippy, tests, Terraform, the end-to-end test";
 
@@ -33,7 +34,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run().map(drop),
         Some("local") => parse_local(&args[1..]).and_then(stack::run_local),
-        Some("package") => parse_package(&args[1..]).and_then(|arch| package::build(&setup::run()?, arch)),
+        Some("package") => parse_package(&args[1..])
+            .and_then(|(arch, functions)| package::build(&setup::run()?, arch, &functions)),
         Some("diffs") => diffs::write(),
         Some("test") => test::run(),
         Some("help" | "--help" | "-h") => {
@@ -51,12 +53,24 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_package(args: &[String]) -> Result<package::Arch, String> {
-    match args {
-        [] => Ok(package::Arch::X86_64),
-        [flag, arch] if flag == "--arch" => package::Arch::parse(arch),
-        _ => Err(format!("usage: cargo xtask package [--arch arm64|x86_64]\n\n{USAGE}")),
+fn parse_package(args: &[String]) -> Result<(package::Arch, package::Functions), String> {
+    let usage = || format!("usage: cargo xtask package [--arch arm64|x86_64] [--step NN]\n\n{USAGE}");
+    let (mut arch, mut functions) = (package::Arch::X86_64, package::Functions::final_system());
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or_else(usage)?;
+        match flag.as_str() {
+            "--arch" => arch = package::Arch::parse(value)?,
+            "--step" => {
+                let dir = stack::find_step(value)?;
+                functions = package::Functions::of_step(&dir).ok_or_else(|| {
+                    format!("step {value} has no functions to package: they arrive in step 04")
+                })?;
+            }
+            _ => return Err(usage()),
+        }
     }
+    Ok((arch, functions))
 }
 
 fn parse_local(args: &[String]) -> Result<stack::Ports, String> {

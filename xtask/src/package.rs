@@ -5,7 +5,7 @@
 //! were built for; the Terraform root reads it, so functions cannot be deployed with zips
 //! built for another architecture.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::json;
@@ -48,22 +48,56 @@ fn lambda_dir() -> PathBuf {
     emulator::repo_root().join("target").join("lambda")
 }
 
-fn manifest_path() -> PathBuf {
-    lambda_dir().join("packages.json")
+/// A crate with a `producer` and a `consumer` Lambda binary (and a `local` runner): the final
+/// system, or a workshop step from 04 on, whose binaries carry the step's prefix.
+#[derive(Clone, Debug)]
+pub struct Functions {
+    pub package: String,
+    prefix: String,
 }
 
-fn write_manifest(arch: Arch, producer: &str, consumer: &str) -> Result {
-    let manifest =
-        json!({ "architecture": arch.terraform_name(), "producer": producer, "consumer": consumer });
-    std::fs::create_dir_all(lambda_dir()).map_err(|e| e.to_string())?;
-    std::fs::write(manifest_path(), format!("{manifest:#}\n"))
-        .map_err(|e| format!("could not write the manifest: {e}"))
+impl Functions {
+    pub fn final_system() -> Self {
+        Functions { package: "books".into(), prefix: String::new() }
+    }
+
+    /// The functions of a step directory, if it has reached them (step 04 on).
+    pub fn of_step(dir: &Path) -> Option<Self> {
+        let package = crate::stack::step_package(dir);
+        let prefix = format!("{}-", package.split('-').next().unwrap_or_default());
+        dir.join("src/bin/producer.rs").is_file().then_some(Functions { package, prefix })
+    }
+
+    /// The binary of `producer`, `consumer` or `local`.
+    pub fn bin(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    /// Where the manifest goes: `target/lambda/packages.json` for the final system (what
+    /// `terraform/` reads), `target/lambda/<step package>/packages.json` for a step.
+    fn manifest_path(&self) -> PathBuf {
+        if self.prefix.is_empty() {
+            lambda_dir().join("packages.json")
+        } else {
+            lambda_dir().join(&self.package).join("packages.json")
+        }
+    }
+
+    fn write_manifest(&self, arch: Arch, producer: &str, consumer: &str) -> Result {
+        let manifest =
+            json!({ "architecture": arch.terraform_name(), "producer": producer, "consumer": consumer });
+        let path = self.manifest_path();
+        std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
+        std::fs::write(&path, format!("{manifest:#}\n"))
+            .map_err(|e| format!("could not write the manifest: {e}"))
+    }
 }
 
 /// Builds the producer and consumer zips with cargo-lambda, as a deploy would.
-pub fn build(tools: &Tools, arch: Arch) -> Result {
+pub fn build(tools: &Tools, arch: Arch, functions: &Functions) -> Result {
+    let (producer, consumer) = (functions.bin("producer"), functions.bin("consumer"));
     let what =
-        format!("cargo lambda build: release zips of producer and consumer ({})", arch.terraform_name());
+        format!("cargo lambda build: release zips of {producer} and {consumer} ({})", arch.terraform_name());
     stage("package", &what, || {
         // cargo-lambda finds zig (from the same .venv) on PATH.
         let path = std::env::var_os("PATH").unwrap_or_default();
@@ -75,28 +109,33 @@ pub fn build(tools: &Tools, arch: Arch) -> Result {
                 .current_dir(emulator::repo_root())
                 .env("PATH", path)
                 .args(["lambda", "build", "--release", arch.cargo_lambda_flag(), "--output-format", "zip"])
-                .args(["--package", "books", "--bin", "producer", "--bin", "consumer"]),
+                .args(["--package", &functions.package, "--bin", &producer, "--bin", &consumer]),
         )
         .map_err(|e| match arch {
             Arch::Arm64 => format!("{e}: building for arm64 needs its Rust target (`rustup target add aarch64-unknown-linux-gnu`)"),
             Arch::X86_64 => e,
         })?;
-        for function in ["producer", "consumer"] {
+        for function in [&producer, &consumer] {
             let zip = lambda_dir().join(function).join("bootstrap.zip");
             let bytes = std::fs::metadata(&zip).map_err(|e| format!("no {}: {e}", zip.display()))?.len();
             println!("    {}: {:.2} MiB", zip.display(), bytes as f64 / (1024.0 * 1024.0));
         }
-        write_manifest(arch, "producer/bootstrap.zip", "consumer/bootstrap.zip")?;
-        println!("    {} written", manifest_path().display());
+        let relative = |function: &str| {
+            let up = if functions.prefix.is_empty() { "" } else { "../" };
+            format!("{up}{function}/bootstrap.zip")
+        };
+        functions.write_manifest(arch, &relative(&producer), &relative(&consumer))?;
+        println!("    {} written", functions.manifest_path().display());
         Ok(())
     })
 }
 
 /// For the emulator, which stores function code but never runs it: the zips already built,
 /// or else a placeholder zip (named as such) that saves the release build.
-pub fn existing_or_placeholder() -> Result {
-    if manifest_path().exists() {
-        println!("\n==> package: using the packages in {}", manifest_path().display());
+pub fn existing_or_placeholder(functions: &Functions) -> Result {
+    let manifest = functions.manifest_path();
+    if manifest.exists() {
+        println!("\n==> package: using the packages in {}", manifest.display());
         return Ok(());
     }
     stage(
@@ -113,8 +152,11 @@ pub fn existing_or_placeholder() -> Result {
                     .arg(&placeholder)
                     .arg(script),
             )?;
-            let relative = "placeholder/placeholder-bootstrap.zip";
-            write_manifest(Arch::X86_64, relative, relative)
+            let relative = placeholder
+                .strip_prefix(manifest.parent().expect("a parent"))
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| "../placeholder/placeholder-bootstrap.zip".into());
+            functions.write_manifest(Arch::X86_64, &relative, &relative)
         },
     )
 }

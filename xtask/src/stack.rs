@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use emulator::Emulator;
 use serde_json::Value;
 
-use crate::package;
+use crate::package::{self, Functions};
 use crate::progress::{Result, cargo, output, run_command, stage};
 use crate::setup::{self, Tools};
 
@@ -175,39 +176,97 @@ pub fn step_root(dir: &Path, tools: &Tools) -> Terraform {
     )
 }
 
-/// `cargo xtask local --step NN`: the emulator and what the step's Terraform creates.
-fn run_local_step(ports: &Ports, step: &str) -> Result {
-    let dir = steps()
+/// The directory of step `NN` (`steps/NN-*`).
+pub fn find_step(step: &str) -> Result<PathBuf> {
+    steps()
         .into_iter()
         .find(|dir| {
             dir.file_name().is_some_and(|name| name.to_string_lossy().starts_with(&format!("{step}-")))
         })
         .ok_or_else(|| {
             format!("there is no step {step}: pass one of the numbers under steps/ (e.g. `--step 01`)")
-        })?;
+        })
+}
+
+/// `cargo xtask local --step NN`: the emulator, what the step's Terraform creates, and from
+/// step 04 on the step's functions in the local runner.
+fn run_local_step(ports: &Ports, step: &str) -> Result {
+    let dir = find_step(step)?;
+    let functions = Functions::of_step(&dir);
+    if functions.is_some() && !emulator::port_is_free(ports.api) {
+        return Err(format!(
+            "port {} is already in use: stop what holds it or pick another with `--api-port`",
+            ports.api
+        ));
+    }
     let tools = setup::run()?;
     let emulator = start_emulator(ports.emulator)?;
     let endpoint = emulator.endpoint().to_owned();
+    if let Some(functions) = &functions {
+        package::existing_or_placeholder(functions)?;
+    }
     let terraform = step_root(&dir, &tools);
     let outputs = stage(
         "apply",
         &format!("terraform apply of {} against the emulator", terraform.dir.display()),
         || terraform.apply_fresh(&endpoint),
     )?;
+    let runner = match &functions {
+        Some(functions) => {
+            Some(stage("runner", &format!("build and start {}", functions.bin("local")), || {
+                start_runner(functions, &endpoint, &outputs, ports.api, None)
+            })?)
+        }
+        None => None,
+    };
     println!(
-        "\nStep {step} is running locally: the AWS emulator at {endpoint} holds what its Terraform created:"
+        "\nStep {step} is running locally. The AWS emulator at {endpoint} holds what its Terraform created:"
     );
     for (name, value) in &outputs {
-        println!("  {name}: {value}");
+        // The emulator's API URL answers nothing: the local runner stands in for API Gateway.
+        if !(runner.is_some() && name == "api_url") {
+            println!("  {name}: {value}");
+        }
     }
-    println!(
-        "\nTry next:\n  cargo test -p {package}    (its tests; against this emulator with AWS_ENDPOINT_URL={endpoint})\n  \
-         open {endpoint}/moto-api/    (the emulator's dashboard)\n\nPress Ctrl-C to stop everything.",
-        package = step_package(&dir),
-    );
-    loop {
-        std::thread::park();
+    if let Some(runner) = &runner {
+        println!("The step's functions run in the local runner at {}.", runner.api_url);
     }
+    let try_it = dir.join("try-it.txt");
+    if let Ok(text) = std::fs::read_to_string(&try_it) {
+        println!("\nTry it (from {}):\n{text}", try_it.display());
+    }
+    println!("Press Ctrl-C to stop everything (what was applied is destroyed first).");
+    until_stopped_then_destroy(runner, &terraform, &endpoint)
+}
+
+/// Waits for Ctrl-C or SIGTERM, or for the runner to stop, then destroys what was applied:
+/// the emulator, in its own process group, is still up for it.
+fn until_stopped_then_destroy(runner: Option<Runner>, terraform: &Terraform, endpoint: &str) -> Result {
+    let (stop, stopped) = mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = stop.send(());
+    })
+    .map_err(|e| format!("could not handle Ctrl-C: {e}"))?;
+    let failure = match runner {
+        // The runner, in the terminal's process group, gets the same Ctrl-C; dropping it kills
+        // it in case it did not.
+        Some(mut runner) => loop {
+            if let Some(status) = runner.child.try_wait().map_err(|e| e.to_string())? {
+                break (!status.success()).then(|| format!("the local runner stopped: {status}"));
+            }
+            if stopped.recv_timeout(Duration::from_millis(200)).is_ok() {
+                break None;
+            }
+        },
+        None => {
+            let _ = stopped.recv();
+            None
+        }
+    };
+    stage("destroy", &format!("terraform destroy of {} in the emulator", terraform.dir.display()), || {
+        terraform.destroy(endpoint)
+    })?;
+    failure.map_or(Ok(()), Err)
 }
 
 /// The local runner of `final/`, stopped when dropped.
@@ -226,18 +285,20 @@ impl Drop for Runner {
 /// Builds and starts `final/`'s local runner, wired to the applied outputs, and waits until
 /// its API answers. With a `log`, its output goes there instead of the terminal.
 pub fn start_runner(
+    functions: &Functions,
     endpoint: &str,
     outputs: &BTreeMap<String, Value>,
     api_port: u16,
     log: Option<&Path>,
 ) -> Result<Runner> {
     let root = emulator::repo_root();
-    run_command(cargo(root).args(["build", "--quiet", "--package", "books", "--bin", "local"]))?;
+    let bin = functions.bin("local");
+    run_command(cargo(root).args(["build", "--quiet", "--package", &functions.package, "--bin", &bin]))?;
     let text = |name: &str| {
         outputs.get(name).and_then(Value::as_str).map(str::to_owned).ok_or(format!("no output {name}"))
     };
     let mut command = Command::new(
-        root.join("target").join("debug").join(format!("local{}", std::env::consts::EXE_SUFFIX)),
+        root.join("target").join("debug").join(format!("{bin}{}", std::env::consts::EXE_SUFFIX)),
     );
     emulator_env(&mut command, endpoint)
         .env("QUEUE_URL", text("queue_url")?)
@@ -275,15 +336,15 @@ pub fn run_local(ports: Ports) -> Result {
     let tools = setup::run()?;
     let emulator = start_emulator(ports.emulator)?;
     let endpoint = emulator.endpoint().to_owned();
-    package::existing_or_placeholder()?;
+    let functions = Functions::final_system();
+    package::existing_or_placeholder(&functions)?;
     let terraform = final_root(&tools);
     let outputs = stage("apply", "terraform apply of terraform/ against the emulator (fresh state)", || {
         terraform.apply_fresh(&endpoint)
     })?;
-    let mut runner =
-        stage("runner", "build and start the local runner of final/ (API + queue poller)", || {
-            start_runner(&endpoint, &outputs, ports.api, None)
-        })?;
+    let runner = stage("runner", "build and start the local runner of final/ (API + queue poller)", || {
+        start_runner(&functions, &endpoint, &outputs, ports.api, None)
+    })?;
     let table = outputs.get("table_name").and_then(Value::as_str).unwrap_or_default();
     println!(
         "\nThe system is running locally.\n\
@@ -293,10 +354,8 @@ pub fn run_local(ports: Ports) -> Result {
          Try it:\n\
          \x20 curl -i -X POST {api}/books -H 'content-type: application/json' -d '{{\"title\":\"Dune\",\"author\":\"Frank Herbert\"}}'\n\
          \x20 curl -i {api}/books/<id from the answer>\n\n\
-         Press Ctrl-C to stop everything.",
+         Press Ctrl-C to stop everything (what was applied is destroyed first).",
         api = runner.api_url,
     );
-    let status = runner.child.wait().map_err(|e| e.to_string())?;
-    drop(emulator);
-    if status.success() { Ok(()) } else { Err(format!("the local runner stopped: {status}")) }
+    until_stopped_then_destroy(Some(runner), &terraform, &endpoint)
 }

@@ -66,12 +66,16 @@ pub fn run() -> Result {
         )
     })?;
     for step in stack::steps() {
+        if let Some(functions) = package::Functions::of_step(&step) {
+            package::existing_or_placeholder(&functions)?;
+        }
         let terraform = stack::step_root(&step, &tools);
         stage("terraform plan", &format!("plan {} against the emulator", terraform.dir.display()), || {
             terraform.plan_fresh(&endpoint)
         })?;
     }
-    package::build(&tools, package::Arch::X86_64)?;
+    let functions = package::Functions::final_system();
+    package::build(&tools, package::Arch::X86_64, &functions)?;
     let terraform = stack::final_root(&tools);
     let outputs = stage("terraform apply", "apply terraform/ to the emulator from an empty state", || {
         terraform.apply_fresh(&endpoint)
@@ -81,7 +85,8 @@ pub fn run() -> Result {
         "end-to-end",
         "post books through the local runner, read them from the table and the DLQ",
         || {
-            let runner = stack::start_runner(&endpoint, &outputs, emulator::free_port(), Some(&log))?;
+            let runner =
+                stack::start_runner(&functions, &endpoint, &outputs, emulator::free_port(), Some(&log))?;
             let text = |name: &str| outputs.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
             run_command(
                 emulator_env(&mut cargo(root), &endpoint)
