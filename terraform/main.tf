@@ -81,13 +81,12 @@ module "api_gateway" {
 module "cloudwatch" {
   source = "./modules/cloudwatch"
 
-  name_prefix             = var.name_prefix
-  region                  = var.region
-  queue_name              = module.sqs.queue_name
-  dead_letter_queue_name  = module.sqs.dead_letter_queue_name
-  producer_function_name  = module.lambdas.producer_function_name
-  consumer_function_name  = module.lambdas.consumer_function_name
-  consumer_log_group_name = module.lambdas.consumer_log_group_name
-  api_id                  = module.api_gateway.api_id
-  alarm_actions           = var.alarm_actions
+  name_prefix            = var.name_prefix
+  region                 = var.region
+  queue_name             = module.sqs.queue_name
+  dead_letter_queue_name = module.sqs.dead_letter_queue_name
+  producer_function_name = module.lambdas.producer_function_name
+  consumer_function_name = module.lambdas.consumer_function_name
+  api_id                 = module.api_gateway.api_id
+  alarm_actions          = var.alarm_actions
 }

@@ -9,6 +9,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 
 use crate::consumer::Consumer;
+use crate::metrics::Metrics;
 use crate::producer::Producer;
 use crate::queue::BookQueue;
 use crate::store::BookStore;
@@ -47,9 +48,9 @@ impl Producer {
 }
 
 impl Consumer {
-    /// The consumer as configured by `TABLE_NAME`.
+    /// The consumer as configured by `TABLE_NAME`, writing metrics as the function Lambda runs.
     pub fn from_env(sdk: &SdkConfig) -> Result<Self, MissingEnv> {
-        Ok(Consumer::new(store_from_env(sdk)?))
+        Ok(Consumer::new(store_from_env(sdk)?, Metrics::from_env()))
     }
 }
 

@@ -12,16 +12,18 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::message::BookMessage;
+use crate::metrics::Metrics;
 use crate::store::{BookStore, StoredBook};
 
 #[derive(Clone, Debug)]
 pub struct Consumer {
     store: BookStore,
+    metrics: Metrics,
 }
 
 impl Consumer {
-    pub fn new(store: BookStore) -> Self {
-        Consumer { store }
+    pub fn new(store: BookStore, metrics: Metrics) -> Self {
+        Consumer { store, metrics }
     }
 
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, Error> {
@@ -59,7 +61,9 @@ impl Consumer {
         for id in &unwritten {
             failed.extend(message_ids.remove(id).unwrap_or_default());
         }
-        tracing::info!(stored = count - unwritten.len(), failed = failed.len(), "batch done");
+        let stored = count - unwritten.len();
+        tracing::info!(stored, failed = failed.len(), "batch done");
+        self.metrics.books_stored(stored);
         let mut response = SqsBatchResponse::default();
         response.batch_item_failures = failed
             .into_iter()

@@ -9,6 +9,7 @@ pub mod book;
 pub mod config;
 pub mod consumer;
 pub mod message;
+pub mod metrics;
 pub mod producer;
 pub mod queue;
 pub mod store;

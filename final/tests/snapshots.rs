@@ -4,6 +4,7 @@
 mod common;
 
 use books::consumer::Consumer;
+use books::metrics::Metrics;
 use books::producer::Producer;
 use common::{Fixture, api_request, message, sqs_event};
 use insta::assert_json_snapshot;
@@ -33,7 +34,10 @@ async fn http_answers() {
     let fixture = Fixture::new().await;
     let producer = Producer::new(fixture.queue(), fixture.store());
     let stored = message("The Dispossessed", "stored-book");
-    Consumer::new(fixture.store()).handle(sqs_event(&[stored.to_json()])).await.expect("stored");
+    Consumer::new(fixture.store(), Metrics::new("consumer"))
+        .handle(sqs_event(&[stored.to_json()]))
+        .await
+        .expect("stored");
     let stored_path = format!("/books/{}", stored.book.id);
     let oversized = format!(r#"{{"title":"{}","author":"A"}}"#, "x".repeat(64 * 1024));
     let long_title = format!(r#"{{"title":"{}","author":"A"}}"#, "é".repeat(257));
@@ -132,7 +136,10 @@ async fn stored_item() {
         books::book::Book::from_json(books::book::book_id(Some("item")), book.as_object().unwrap(), 2100)
             .unwrap();
     let message = books::message::BookMessage::new(book, common::REQUEST_ID.into());
-    Consumer::new(fixture.store()).handle(sqs_event(&[message.to_json()])).await.expect("stored");
+    Consumer::new(fixture.store(), Metrics::new("consumer"))
+        .handle(sqs_event(&[message.to_json()]))
+        .await
+        .expect("stored");
 
     let item = fixture.item(message.book.id).await.expect("an item");
     assert_json_snapshot!(item, {
@@ -144,7 +151,7 @@ async fn stored_item() {
 #[tokio::test]
 async fn batch_response() {
     let fixture = Fixture::new().await;
-    let consumer = Consumer::new(fixture.store());
+    let consumer = Consumer::new(fixture.store(), Metrics::new("consumer"));
     let mut unknown_version: Value = serde_json::from_str(&message("Kindred", "k4").to_json()).unwrap();
     unknown_version["schema_version"] = json!(2);
     let bodies = [
@@ -160,4 +167,10 @@ async fn batch_response() {
     let response = consumer.handle(sqs_event(&bodies)).await.expect("the handler answers");
 
     assert_json_snapshot!(response);
+}
+
+#[test]
+fn the_books_stored_metric_is_embedded_metric_format() {
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(1_795_597_200_250_000_000).unwrap();
+    insta::assert_json_snapshot!(Metrics::new("books-consumer").books_stored_line(7, at));
 }

@@ -10,6 +10,7 @@ use aws_sdk_sqs::operation::send_message::SendMessageOutput;
 use books::book::book_id;
 use books::consumer::Consumer;
 use books::message::BookMessage;
+use books::metrics::Metrics;
 use books::producer::Producer;
 use common::{CountOutputs, Fixture, ThrottleFirstBatch, api_request, message, sqs_event};
 use serde_json::{Value, json};
@@ -19,7 +20,7 @@ const JSON: (&str, &str) = ("content-type", "application/json");
 #[tokio::test]
 async fn a_poison_record_is_reported_alone_and_the_rest_of_its_batch_is_stored() {
     let fixture = Fixture::new().await;
-    let consumer = Consumer::new(fixture.store());
+    let consumer = Consumer::new(fixture.store(), Metrics::new("consumer"));
     let first = message("A Wizard of Earthsea", "k1");
     let retried = message("A Wizard of Earthsea (2nd printing)", "k1");
     let other = message("The Dispossessed", "k2");
@@ -38,7 +39,7 @@ async fn a_poison_record_is_reported_alone_and_the_rest_of_its_batch_is_stored()
 async fn the_consumer_writes_n_books_in_n_over_25_calls() {
     let fixture = Fixture::new().await;
     let (counter, calls) = CountOutputs::<BatchWriteItemOutput>::new();
-    let consumer = Consumer::new(fixture.store_with(counter));
+    let consumer = Consumer::new(fixture.store_with(counter), Metrics::new("consumer"));
     let messages: Vec<BookMessage> =
         (0..60).map(|i| message(&format!("Book {i}"), &format!("key-{i}"))).collect();
     let bodies: Vec<String> = messages.iter().map(BookMessage::to_json).collect();
@@ -69,7 +70,10 @@ async fn unprocessed_items_are_retried_until_written() {
         (0..10).map(|i| message(&format!("Book {i}"), &format!("key-{i}"))).collect();
     let bodies: Vec<String> = messages.iter().map(BookMessage::to_json).collect();
 
-    let response = Consumer::new(store).handle(sqs_event(&bodies)).await.expect("the handler answers");
+    let response = Consumer::new(store, Metrics::new("consumer"))
+        .handle(sqs_event(&bodies))
+        .await
+        .expect("the handler answers");
 
     assert!(response.batch_item_failures.is_empty(), "retried items are not failures");
     assert_eq!(calls.load(Ordering::SeqCst), 2, "one call, then one retry of the 4 unprocessed items");
@@ -125,7 +129,10 @@ async fn the_same_key_with_another_body_keeps_the_id_and_the_last_write_wins() {
 
     let bodies: Vec<String> = fixture.queued().await.iter().map(Value::to_string).collect();
     assert_eq!(bodies.len(), 2);
-    Consumer::new(fixture.store()).handle(sqs_event(&bodies)).await.expect("stored");
+    Consumer::new(fixture.store(), Metrics::new("consumer"))
+        .handle(sqs_event(&bodies))
+        .await
+        .expect("stored");
     let id = first["id"].as_str().unwrap().parse().unwrap();
     assert_eq!(fixture.store().get(id).await.unwrap().expect("one book").author, "Frank Herbert");
 }
@@ -135,7 +142,10 @@ async fn the_producer_reads_stored_books() {
     let fixture = Fixture::new().await;
     let producer = Producer::new(fixture.queue(), fixture.store());
     let stored = message("The Left Hand of Darkness", "k9");
-    Consumer::new(fixture.store()).handle(sqs_event(&[stored.to_json()])).await.unwrap();
+    Consumer::new(fixture.store(), Metrics::new("consumer"))
+        .handle(sqs_event(&[stored.to_json()]))
+        .await
+        .unwrap();
 
     let (status, body) =
         answer(&producer, api_request("GET", &format!("/books/{}", stored.book.id), &[], "")).await;

@@ -4,12 +4,14 @@
 //! Docker to invoke a function). This crate stands in for it, in-process: [`http_front`]
 //! turns each HTTP request into the API Gateway HTTP API (payload 2.0) event Lambda would
 //! deliver, [`invoke_api`] serves Lambda's own Invoke API for functions called directly, and
-//! [`sqs_poller`] does what Lambda's SQS event source mapping does. Handlers go through the
+//! [`sqs_poller`] does what Lambda's SQS event source mapping does ([`runtime_api`] runs a
+//! function's real binary instead, for tests of what it logs). Handlers go through the
 //! same `lambda_http`/`lambda_runtime` types as on Lambda, so what runs here is what runs
 //! there.
 
 pub mod http_front;
 pub mod invoke_api;
+pub mod runtime_api;
 pub mod sqs_poller;
 
 use std::future::Future;

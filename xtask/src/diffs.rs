@@ -28,7 +28,8 @@ fn generate() -> Result<Vec<(PathBuf, String)>> {
         files.extend(source_files(after)?);
         let mut diff = String::new();
         for file in files {
-            let old = std::fs::read_to_string(before.join(&file)).unwrap_or_default();
+            let old =
+                renamed(&std::fs::read_to_string(before.join(&file)).unwrap_or_default(), before, after);
             let new = std::fs::read_to_string(after.join(&file)).unwrap_or_default();
             if old == new {
                 continue;
@@ -51,6 +52,18 @@ fn generate() -> Result<Vec<(PathBuf, String)>> {
 
 /// The files of a step that a learner edits: sources, tests, manifests and Terraform, relative
 /// to the step (no build output, no Terraform working files).
+/// `text` of step `before` with the step's own names (package, crate, directory, resource
+/// prefix) already those of step `after`, so that a diff shows what changed, not the renaming.
+fn renamed(text: &str, before: &Path, after: &Path) -> String {
+    let names = |step: &Path| {
+        let dir = step.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let package = crate::stack::step_package(step);
+        let number = dir.chars().take(2).collect::<String>();
+        [package.replace('-', "_"), package, dir, format!("step{number}"), format!("--step {number}")]
+    };
+    names(before).iter().zip(names(after)).fold(text.to_owned(), |text, (old, new)| text.replace(old, &new))
+}
+
 fn source_files(step: &Path) -> Result<BTreeSet<PathBuf>> {
     let mut files = BTreeSet::new();
     let mut pending = vec![step.to_path_buf()];

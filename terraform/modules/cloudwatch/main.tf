@@ -1,11 +1,14 @@
-# The monitoring layer: alarms on what means "books are not getting through", a metric of
-# books stored (from the consumer's JSON logs), and one dashboard. It reads names only, so it
-# depends on no other module's resources.
+# The monitoring layer: alarms on what means "books are not getting through", and one
+# dashboard. It reads names only, so it depends on no other module's resources.
 
 locals {
-  # The consumer logs `{"fields":{"message":"batch done","stored":N,…}}` after every batch.
-  books_stored_pattern = "{ $.fields.message = \"batch done\" }"
-  metric_namespace     = "${var.name_prefix}/Books"
+  # The consumer writes this metric itself, in CloudWatch's embedded metric format: one JSON
+  # line per batch in its log, which CloudWatch Logs turns into values. Nothing to create here.
+  books_stored_metric = {
+    namespace  = "Books"
+    name       = "BooksStored"
+    dimensions = { FunctionName = var.consumer_function_name }
+  }
 
   # Each alarm fires when its metric goes above its threshold; missing data (no traffic) is fine.
   alarms = merge(
@@ -65,19 +68,6 @@ resource "aws_cloudwatch_metric_alarm" "alarm" {
   tags                = var.tags
 }
 
-resource "aws_cloudwatch_log_metric_filter" "books_stored" {
-  name           = "${var.name_prefix}-books-stored"
-  log_group_name = var.consumer_log_group_name
-  pattern        = local.books_stored_pattern
-
-  metric_transformation {
-    name      = "BooksStored"
-    namespace = local.metric_namespace
-    value     = "$.fields.stored"
-    unit      = "Count"
-  }
-}
-
 resource "aws_cloudwatch_dashboard" "books" {
   dashboard_name = var.name_prefix
 
@@ -90,7 +80,7 @@ resource "aws_cloudwatch_dashboard" "books" {
           region  = var.region
           stat    = "Sum"
           period  = 60
-          metrics = [[local.metric_namespace, "BooksStored"]]
+          metrics = [[local.books_stored_metric.namespace, local.books_stored_metric.name, "FunctionName", var.consumer_function_name]]
         }
       },
       {

@@ -4,8 +4,8 @@ output "alarm_names" {
 }
 
 output "books_stored_metric" {
-  description = "Namespace and name of the books-stored metric."
-  value       = { namespace = local.metric_namespace, name = "BooksStored" }
+  description = "Namespace, name and dimensions of the books-stored metric the consumer writes (embedded metric format)."
+  value       = local.books_stored_metric
 }
 
 output "dashboard_name" {

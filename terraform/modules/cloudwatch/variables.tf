@@ -33,11 +33,6 @@ variable "consumer_function_name" {
   type        = string
 }
 
-variable "consumer_log_group_name" {
-  description = "The consumer's log group, where the books-stored metric is read from."
-  type        = string
-}
-
 variable "api_id" {
   description = "Id of the HTTP API."
   type        = string

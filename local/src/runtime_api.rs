@@ -1,0 +1,124 @@
+//! A Lambda Runtime API host, for running a real function binary (its `main`, logging and
+//! all) outside Lambda: it hands out the events it is given, one per `next` request, and
+//! reports what the function answered.
+//!
+//! Lambda starts a function's `bootstrap` with `AWS_LAMBDA_RUNTIME_API` pointing at such a
+//! host; [`RuntimeApi::function_env`] is the environment to start the binary with here.
+
+use std::collections::VecDeque;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use lambda_runtime::Error;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, mpsc};
+
+use crate::http_front::serve_connections;
+
+const PREFIX: &str = "/2018-06-01/runtime/invocation/";
+
+/// Invocations not yet handed out (request id, event), and a wake-up for a waiting `next`.
+type Pending = (Mutex<VecDeque<(String, Value)>>, Notify);
+
+/// What the function answered to one invocation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Response { request_id: String, body: Value },
+    Error { request_id: String, body: Value },
+}
+
+/// A running Runtime API host.
+pub struct RuntimeApi {
+    pub addr: SocketAddr,
+    events: Arc<Pending>,
+    outcomes: mpsc::UnboundedReceiver<Outcome>,
+}
+
+impl RuntimeApi {
+    /// Starts the host on a free local port, in the current tokio runtime.
+    pub async fn start() -> Result<Self, Error> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        let events = Arc::new((Mutex::new(VecDeque::new()), Notify::new()));
+        let (report, outcomes) = mpsc::unbounded_channel();
+        let queue = events.clone();
+        tokio::spawn(serve_connections(listener, move |_client, request| {
+            let (queue, report) = (queue.clone(), report.clone());
+            async move { answer(request, &queue, &report).await }
+        }));
+        Ok(RuntimeApi { addr, events, outcomes })
+    }
+
+    /// Queues one invocation: the function gets it on its next `next` request.
+    pub fn invoke(&self, request_id: &str, event: Value) {
+        self.events.0.lock().expect("not poisoned").push_back((request_id.to_owned(), event));
+        self.events.1.notify_one();
+    }
+
+    /// What the function answered next, or `None` once the host is gone.
+    pub async fn outcome(&mut self) -> Option<Outcome> {
+        self.outcomes.recv().await
+    }
+
+    /// The environment Lambda gives a function, pointing at this host.
+    pub fn function_env(&self, function_name: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_LAMBDA_RUNTIME_API", self.addr.to_string()),
+            ("AWS_LAMBDA_FUNCTION_NAME", function_name.to_owned()),
+            ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".into()),
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".into()),
+            ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{function_name}")),
+            ("AWS_LAMBDA_LOG_STREAM_NAME", "local".into()),
+        ]
+    }
+}
+
+async fn answer(
+    request: hyper::Request<Incoming>,
+    events: &Pending,
+    report: &mpsc::UnboundedSender<Outcome>,
+) -> hyper::Response<Full<Bytes>> {
+    let path = request.uri().path().to_owned();
+    let Some(rest) = path.strip_prefix(PREFIX) else {
+        return reply(404, Bytes::new(), None);
+    };
+    if rest == "next" {
+        let (request_id, event) = loop {
+            let next = events.0.lock().expect("not poisoned").pop_front();
+            match next {
+                Some(next) => break next,
+                None => events.1.notified().await,
+            }
+        };
+        return reply(200, Bytes::from(event.to_string()), Some(&request_id));
+    }
+    let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let outcome = match rest.split_once('/') {
+        Some((id, "response")) => Outcome::Response { request_id: id.to_owned(), body },
+        Some((id, "error")) => Outcome::Error { request_id: id.to_owned(), body },
+        _ => return reply(404, Bytes::new(), None),
+    };
+    let _ = report.send(outcome);
+    reply(202, Bytes::from_static(b"{\"status\":\"OK\"}"), None)
+}
+
+fn reply(status: u16, body: Bytes, request_id: Option<&str>) -> hyper::Response<Full<Bytes>> {
+    let mut response = hyper::Response::builder().status(status).header("content-type", "application/json");
+    if let Some(request_id) = request_id {
+        let deadline = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
+            + std::time::Duration::from_secs(30);
+        response = response
+            .header("lambda-runtime-aws-request-id", request_id)
+            .header("lambda-runtime-deadline-ms", deadline.as_millis().to_string())
+            .header(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:us-east-1:123456789012:function:local",
+            );
+    }
+    response.body(Full::new(body)).expect("status and headers are valid")
+}

@@ -1,0 +1,91 @@
+# Step 06: the whole system: the table, the queue, the roles, the two functions, the HTTP
+# API, and the alarms and dashboard that watch them.
+
+locals {
+  # Written by `cargo xtask package --step 06`: the zips and the architecture they were built for.
+  packages_manifest = coalesce(var.packages_manifest, "${path.root}/../../../target/lambda/step06-cloudwatch/packages.json")
+  built             = jsondecode(file(local.packages_manifest))
+  packages = {
+    architecture = local.built.architecture
+    producer     = "${dirname(local.packages_manifest)}/${local.built.producer}"
+    consumer     = "${dirname(local.packages_manifest)}/${local.built.consumer}"
+  }
+}
+
+module "dynamodb" {
+  source = "../../../terraform/modules/dynamodb"
+
+  table_name          = "${var.name_prefix}-books"
+  deletion_protection = var.table_deletion_protection
+}
+
+# ANCHOR: sqs
+module "sqs" {
+  source = "../../../terraform/modules/sqs"
+
+  name = "${var.name_prefix}-books"
+  # AWS's guidance for a Lambda event source: six times the function's timeout, plus the
+  # time a batch may wait to fill.
+  visibility_timeout_seconds   = 6 * var.consumer_timeout_seconds + var.consumer_batching_window_seconds
+  max_receive_count            = var.max_receive_count
+  redrive_allow_policy_enabled = var.dlq_redrive_allow_policy_enabled
+}
+# ANCHOR_END: sqs
+
+# ANCHOR: iam
+module "iam" {
+  source = "../../../terraform/modules/iam"
+
+  name_prefix            = var.name_prefix
+  queue_arn              = module.sqs.queue_arn
+  table_arn              = module.dynamodb.table_arn
+  producer_log_group_arn = module.lambdas.producer_log_group_arn
+  consumer_log_group_arn = module.lambdas.consumer_log_group_arn
+}
+# ANCHOR_END: iam
+
+# ANCHOR: lambdas
+module "lambdas" {
+  source = "../../../terraform/modules/lambdas"
+
+  name_prefix                      = var.name_prefix
+  architecture                     = local.packages.architecture
+  packages                         = local.packages
+  queue_visibility_timeout_seconds = module.sqs.visibility_timeout_seconds
+  producer_role_arn                = module.iam.producer_role_arn
+  consumer_role_arn                = module.iam.consumer_role_arn
+  producer_timeout_seconds         = var.producer_timeout_seconds
+  consumer_timeout_seconds         = var.consumer_timeout_seconds
+  table_name                       = module.dynamodb.table_name
+  queue_url                        = module.sqs.queue_url
+  queue_arn                        = module.sqs.queue_arn
+  consumer_batch_size              = var.consumer_batch_size
+  consumer_batching_window_seconds = var.consumer_batching_window_seconds
+  event_source_mapping_enabled     = var.event_source_mapping_enabled
+}
+# ANCHOR_END: lambdas
+
+# ANCHOR: api_gateway
+module "api_gateway" {
+  source = "../../../terraform/modules/api_gateway"
+
+  name                   = var.name_prefix
+  producer_invoke_arn    = module.lambdas.producer_invoke_arn
+  producer_function_name = module.lambdas.producer_function_name
+}
+# ANCHOR_END: api_gateway
+
+# ANCHOR: cloudwatch
+module "cloudwatch" {
+  source = "../../../terraform/modules/cloudwatch"
+
+  name_prefix            = var.name_prefix
+  region                 = var.region
+  queue_name             = module.sqs.queue_name
+  dead_letter_queue_name = module.sqs.dead_letter_queue_name
+  producer_function_name = module.lambdas.producer_function_name
+  consumer_function_name = module.lambdas.consumer_function_name
+  api_id                 = module.api_gateway.api_id
+  alarm_actions          = var.alarm_actions
+}
+# ANCHOR_END: cloudwatch
