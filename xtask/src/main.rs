@@ -1,15 +1,20 @@
 //! `cargo xtask`: the project's task runner.
 //!
 //! Every command a learner, an instructor or CI runs goes through here, so that they all run
-//! the same way on every machine: `setup` installs the pinned tools, `local` runs the whole
-//! system against the local emulator, `test` runs every check CI runs.
+//! the same way on every machine: `setup` installs the pinned tools, `doctor` checks a machine,
+//! `book` serves the workshop, `start` and `check` drive a learner's exercises, `local` runs
+//! the system against the local emulator, `test` runs every check CI runs.
 
+mod book;
 mod diffs;
+mod doctor;
+mod features;
 mod package;
 mod progress;
 mod setup;
 mod stack;
 mod test;
+mod workshop;
 
 use std::process::ExitCode;
 
@@ -17,33 +22,81 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  setup     install the pinned tools (moto, cargo-lambda) into .venv and find Terraform
+  setup     install the pinned tools (moto, cargo-lambda, mdBook) into the repository; find Terraform
+  doctor    check this machine is ready for the workshop, one line per prerequisite
+  book      serve the book on http://127.0.0.1:8000, rebuilt on every save
+  start NN  put step NN-1's code into workshop/, to write chapter NN's exercises there
+  check NN  run step NN's tests against workshop/, say which pass and what to read next
   local     run the whole system locally: emulator, Terraform apply, API and consumer
               --api-port <port>       where the API listens (default 3000)
               --emulator-port <port>  where the AWS emulator listens (default 4566)
-              --step <NN>             a workshop step (steps/NN-*) instead of the final system
+              --step <NN|workshop>    a workshop step (steps/NN-*), or workshop/, instead of
+                                      the final system
   package   build the Lambda zips with cargo-lambda and record them for Terraform
               --arch <arm64|x86_64>   the functions' architecture (default x86_64, what this
                                       machine's toolchain builds; arm64 needs its Rust target)
-              --step <NN>             a workshop step's functions (from step 04 on)
+              --step <NN|workshop>    a workshop step's functions (from step 04 on)
   diffs     write what each workshop step adds to the previous one (book/src/diffs/)
-  test      every check CI runs: fmt, clippy, tests, Terraform, the end-to-end test";
+  test      every check CI runs: fmt, clippy, tests, Terraform, the book, the end-to-end test";
+
+/// A command line, understood.
+enum Task {
+    Setup,
+    Doctor,
+    Book,
+    Start(String),
+    Check(String),
+    Local(stack::Ports),
+    Package(package::Arch, package::Functions),
+    Diffs,
+    Test,
+    Help,
+}
+
+/// Reads a command line (without the program's name). The book's commands check runs every
+/// `cargo xtask` line of the book through this too.
+fn parse(args: &[String]) -> Result<Task, String> {
+    let step = |command: &str| match args {
+        [_, step] => Ok(step.clone()),
+        _ => Err(format!("usage: cargo xtask {command} NN (a step number, e.g. 02)\n\n{USAGE}")),
+    };
+    let alone = |task: Task| match args.len() {
+        1 => Ok(task),
+        _ => Err(format!("`{}` takes no options\n\n{USAGE}", args[0])),
+    };
+    match args.first().map(String::as_str) {
+        Some("setup") => alone(Task::Setup),
+        Some("doctor") => alone(Task::Doctor),
+        Some("book") => alone(Task::Book),
+        Some("start") => step("start").map(Task::Start),
+        Some("check") => step("check").map(Task::Check),
+        Some("local") => parse_local(&args[1..]).map(Task::Local),
+        Some("package") => parse_package(&args[1..]).map(|(arch, functions)| Task::Package(arch, functions)),
+        Some("diffs") => alone(Task::Diffs),
+        Some("test") => alone(Task::Test),
+        Some("help" | "--help" | "-h") => Ok(Task::Help),
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+        None => Err(format!("no command\n\n{USAGE}")),
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("setup") => setup::run().map(drop),
-        Some("local") => parse_local(&args[1..]).and_then(stack::run_local),
-        Some("package") => parse_package(&args[1..])
-            .and_then(|(arch, functions)| package::build(&setup::run()?, arch, &functions)),
-        Some("diffs") => diffs::write(),
-        Some("test") => test::run(),
-        Some("help" | "--help" | "-h") => {
+    let result = parse(&args).and_then(|task| match task {
+        Task::Setup => setup::run().map(drop),
+        Task::Doctor => doctor::run(),
+        Task::Book => book::serve(&setup::run()?),
+        Task::Start(step) => workshop::start(&step),
+        Task::Check(step) => workshop::check(&step),
+        Task::Local(ports) => stack::run_local(ports),
+        Task::Package(arch, functions) => package::build(&setup::run()?, arch, &functions),
+        Task::Diffs => diffs::write(),
+        Task::Test => test::run(),
+        Task::Help => {
             println!("{USAGE}");
-            return ExitCode::SUCCESS;
+            Ok(())
         }
-        _ => Err(format!("unknown command\n\n{USAGE}")),
-    };
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -1,7 +1,9 @@
 //! `cargo xtask setup`: the pinned tools, installed where they cannot clash with anything.
 //!
 //! Python tools (the emulator, cargo-lambda and its zig) go into the repository's own
-//! virtual environment, `.venv`, from `xtask/requirements.txt`; checkov into `.venv-checkov`. Terraform is the user's own;
+//! virtual environment, `.venv`, from `xtask/requirements.txt`; checkov into `.venv-checkov`;
+//! the book's tools (mdBook and its mermaid preprocessor, a pair that works together) into
+//! `.tools`, with `cargo install --locked` at pinned versions. Terraform is the user's own;
 //! its CLI configuration is ours (`target/xtask/terraform.rc`), pointing at a filesystem
 //! mirror of the AWS provider when one is on the machine, so `terraform init` works offline.
 
@@ -38,6 +40,13 @@ const MIRROR_DIRS: [&str; 5] = [
     "/opt/tf-plugins",
 ];
 
+/// Cargo-installed tools: (crate, version). mdBook 0.5 changed the preprocessor protocol;
+/// mdbook-mermaid 0.17 is the release that speaks it.
+const CARGO_TOOLS: [(&str, &str); 2] = [("mdbook", "0.5.4"), ("mdbook-mermaid", "0.17.1")];
+
+/// Where the cargo-installed tools go.
+pub const TOOLS_DIR: &str = ".tools";
+
 /// What later commands need from setup.
 pub struct Tools {
     /// `.venv/bin`: put first on `PATH` for cargo-lambda to find zig.
@@ -46,6 +55,8 @@ pub struct Tools {
     pub terraform_rc: PathBuf,
     /// The checkov scanner, in its own virtual environment.
     pub checkov: PathBuf,
+    /// `.tools/bin`: mdbook and mdbook-mermaid.
+    pub tools_bin: PathBuf,
 }
 
 pub fn run() -> Result<Tools> {
@@ -65,8 +76,34 @@ pub fn run() -> Result<Tools> {
         let venv_bin = install(&TOOLS)?;
         let checkov = install(&CHECKOV)?.join("checkov");
         let terraform_rc = write_terraform_rc(root)?;
-        Ok(Tools { venv_bin, terraform_rc, checkov })
+        let tools_bin = install_cargo_tools(root)?;
+        Ok(Tools { venv_bin, terraform_rc, checkov, tools_bin })
     })
+}
+
+/// Installs each of [`CARGO_TOOLS`] into `.tools` unless that version is there already;
+/// returns `.tools/bin`.
+fn install_cargo_tools(root: &Path) -> Result<PathBuf> {
+    let dir = root.join(TOOLS_DIR);
+    let bin = dir.join("bin");
+    for (tool, version) in CARGO_TOOLS {
+        let installed = output(Command::new(bin.join(tool)).arg("--version")).unwrap_or_default();
+        if installed.split_whitespace().any(|word| word.trim_start_matches('v') == version) {
+            println!("    {tool} {version} is installed in {TOOLS_DIR}");
+            continue;
+        }
+        println!(
+            "    installing {tool} {version} into {TOOLS_DIR} (cargo install --locked; a few minutes, once)"
+        );
+        run_command(
+            crate::progress::cargo(root)
+                .args(["install", "--locked", "--quiet", "--version", version, "--root"])
+                .arg(&dir)
+                .arg(tool),
+        )
+        .map_err(|e| format!("could not install {tool} {version}: {e}"))?;
+    }
+    Ok(bin)
 }
 
 /// Runs `program args`, or explains in one sentence what to install.
@@ -134,7 +171,7 @@ fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
 
 /// The first directory that holds `registry.terraform.io/hashicorp/aws` for this platform:
 /// `TF_PROVIDER_MIRROR` if set, then the usual plugin directories.
-fn provider_mirror() -> Option<PathBuf> {
+pub fn provider_mirror() -> Option<PathBuf> {
     let home = std::env::var("HOME").unwrap_or_default();
     let platform = format!("{}_{}", terraform_os(), terraform_arch());
     std::env::var("TF_PROVIDER_MIRROR")

@@ -162,9 +162,11 @@ pub fn steps() -> Vec<PathBuf> {
     steps
 }
 
-/// The package name of a step directory: `steps/01-dynamodb` is `step01-dynamodb`.
+/// The package name of a step directory: `steps/01-dynamodb` is `step01-dynamodb`; the
+/// learner's working copy is `workshop`.
 pub fn step_package(dir: &Path) -> String {
-    format!("step{}", dir.file_name().unwrap_or_default().to_string_lossy())
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    if name == crate::workshop::WORKSHOP { name.into_owned() } else { format!("step{name}") }
 }
 
 /// The Terraform root of a step, set up for the emulator.
@@ -176,15 +178,20 @@ pub fn step_root(dir: &Path, tools: &Tools) -> Terraform {
     )
 }
 
-/// The directory of step `NN` (`steps/NN-*`).
+/// The directory of step `NN` (`steps/NN-*`), or the learner's `workshop/`.
 pub fn find_step(step: &str) -> Result<PathBuf> {
+    if step == crate::workshop::WORKSHOP {
+        return Ok(emulator::repo_root().join(step));
+    }
     steps()
         .into_iter()
         .find(|dir| {
             dir.file_name().is_some_and(|name| name.to_string_lossy().starts_with(&format!("{step}-")))
         })
         .ok_or_else(|| {
-            format!("there is no step {step}: pass one of the numbers under steps/ (e.g. `--step 01`)")
+            format!(
+                "there is no step {step}: pass one of the numbers under steps/ (e.g. `--step 01`) or `workshop`"
+            )
         })
 }
 

@@ -8,12 +8,20 @@ use crate::package;
 use crate::progress::{Result, cargo, run_command, stage};
 use crate::setup;
 use crate::stack::{self, Terraform, emulator_env};
+use crate::{book, doctor, features, workshop};
 
 pub fn run() -> Result {
     let root = emulator::repo_root();
     let tools = setup::run()?;
+    stage("doctor", "the pre-flight a room runs: cargo xtask doctor", doctor::run)?;
     stage("fmt", "cargo fmt --check", || run_command(cargo(root).args(["fmt", "--all", "--check"])))?;
+    stage(
+        "features",
+        "every crate resolves its dependencies as the workspace does (workspace-hack/)",
+        features::check,
+    )?;
     stage("diffs", "the book's step diffs match the steps", diffs::check)?;
+    stage("book", "includes, pasted code, shell commands, mdbook build, links", || book::check(&tools))?;
     stage("clippy", "cargo clippy on every crate and target, warnings are errors", || {
         run_command(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;
@@ -22,6 +30,11 @@ pub fn run() -> Result {
     stage("cargo test", "unit, snapshot and emulator tests of every crate", || {
         run_command(emulator_env(&mut cargo(root), &endpoint).args(["test", "--workspace"]))
     })?;
+    stage(
+        "workshop",
+        "cargo xtask start/check NN: fails on the previous step's code, passes on the step's own",
+        || workshop::self_test(&WORKSHOP_STEPS),
+    )?;
     let roots = terraform_roots(root, &tools);
     let modules = terraform_modules(root, &tools);
     stage("terraform fmt", "terraform fmt -check of every .tf file", || {
@@ -118,6 +131,9 @@ pub fn run() -> Result {
     println!("\nAll checks passed.");
     Ok(())
 }
+
+/// The steps whose learner's check the workshop stage runs end to end.
+const WORKSHOP_STEPS: [&str; 5] = ["02", "03", "04", "05", "06"];
 
 /// Every module under `terraform/modules/`.
 fn terraform_modules(root: &Path, tools: &setup::Tools) -> Vec<Terraform> {

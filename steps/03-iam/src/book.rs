@@ -14,6 +14,7 @@ pub const MAX_TEXT_CHARS: usize = 256;
 /// same key always names the same book and no other system's UUIDv5 collides with ours.
 const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x4b1d_6f0e_2c3a_4e8b_9a57_1f0d_c3b2_a961);
 
+// ANCHOR: book
 /// A valid book, with its id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Book {
@@ -25,6 +26,7 @@ pub struct Book {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
 }
+// ANCHOR_END: book
 
 /// Why a request body is not a book: the field at fault (if one is) and the reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -40,6 +42,7 @@ impl Invalid {
     }
 }
 
+// ANCHOR: book_id
 /// The id of a new book: derived from the client's idempotency key when there is one, so a
 /// retried request names the same book; random otherwise.
 pub fn book_id(idempotency_key: Option<&str>) -> Uuid {
@@ -48,6 +51,7 @@ pub fn book_id(idempotency_key: Option<&str>) -> Uuid {
         None => Uuid::new_v4(),
     }
 }
+// ANCHOR_END: book_id
 
 impl Book {
     /// Reads a book from a JSON object, checking every field; `latest_year` is the last

@@ -11,6 +11,7 @@ use crate::book::Book;
 /// The schema version this code writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
+// ANCHOR: envelope
 /// What the producer puts on the queue for each accepted book.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookMessage {
@@ -22,6 +23,7 @@ pub struct BookMessage {
     /// The Lambda request id of the producer invocation, to follow a book through the logs.
     pub request_id: String,
 }
+// ANCHOR_END: envelope
 
 /// Why a queue message could not be read.
 #[derive(Debug, thiserror::Error)]

@@ -27,6 +27,7 @@ impl BookQueue {
 
     /// Sends one message; its schema version also travels as a message attribute, so a
     /// reader of the queue or the DLQ can tell versions apart without parsing the body.
+    // ANCHOR: send
     pub async fn send(&self, message: &BookMessage) -> Result<(), SendFailed> {
         let version = MessageAttributeValue::builder()
             .data_type("Number")
@@ -43,4 +44,5 @@ impl BookQueue {
             .map_err(|e| SendFailed(DisplayErrorContext(e).to_string()))?;
         Ok(())
     }
+    // ANCHOR_END: send
 }
