@@ -1,7 +1,7 @@
 //! The domain: what a book is, what a client may send, and the rules between the two.
 //!
-//! Validation happens here, once, before anything reaches the queue: the consumer trusts
-//! what the producer accepted.
+//! Validation happens here: the producer checks what a client sends before anything reaches
+//! the queue, and the consumer checks each message's book again by the same rules.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -8,6 +8,7 @@
 pub mod book;
 pub mod config;
 pub mod consumer;
+pub mod local;
 pub mod message;
 pub mod metrics;
 pub mod producer;

@@ -1,12 +1,15 @@
 //! The queue message: a versioned envelope around an accepted book.
 //!
 //! The producer and the consumer deploy separately, so the message carries its schema version;
-//! a consumer refuses a version it does not know rather than guessing.
+//! a consumer refuses a version it does not know rather than guessing. And the queue takes
+//! whatever anyone allowed to send to it sends, so the consumer checks the book again, by the
+//! producer's rules, before it stores it.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::book::Book;
+use crate::book::{Book, Invalid};
 
 /// The schema version this code writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -30,6 +33,8 @@ pub enum UnreadableMessage {
     Malformed(#[from] serde_json::Error),
     #[error("schema version {0} is not one this consumer knows ({SCHEMA_VERSION})")]
     UnknownVersion(u32),
+    #[error("the book is not valid: {} {}", .0.field.as_deref().unwrap_or("its body"), .0.reason)]
+    InvalidBook(#[from] Invalid),
 }
 
 impl BookMessage {
@@ -46,11 +51,18 @@ impl BookMessage {
         serde_json::to_string(self).expect("a BookMessage always serializes")
     }
 
+    /// Reads a message, refusing an unknown version and a book the producer would have refused
+    /// (the checked book is the one kept, normalized as the producer normalizes).
     pub fn from_json(body: &str) -> Result<Self, UnreadableMessage> {
-        let message: BookMessage = serde_json::from_str(body)?;
-        match message.schema_version {
-            SCHEMA_VERSION => Ok(message),
-            other => Err(UnreadableMessage::UnknownVersion(other)),
+        let mut message: BookMessage = serde_json::from_str(body)?;
+        if message.schema_version != SCHEMA_VERSION {
+            return Err(UnreadableMessage::UnknownVersion(message.schema_version));
         }
+        let Value::Object(mut fields) = serde_json::to_value(&message.book)? else {
+            unreachable!("a Book serializes to an object")
+        };
+        fields.remove("id");
+        message.book = Book::from_json(message.book.id, &fields, message.received_at.year() + 1)?;
+        Ok(message)
     }
 }

@@ -2,7 +2,8 @@
 //! DynamoDB table, and a message the consumer cannot read ends up in the dead-letter queue.
 //!
 //! It needs the Terraform root applied to the emulator and the local runner started on its
-//! outputs, which `cargo xtask test` does before running it with `--ignored`.
+//! outputs, which `cargo xtask test` does before running it with `--ignored`. The fault run at
+//! the end proves the same under faults; `cargo xtask chaos` and `cargo xtask test` run it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -174,4 +175,348 @@ async fn scan(
             (id, item)
         })
         .collect()
+}
+
+/// Book `index` of the fault run: every one valid, every title distinct.
+fn fault_run_book(index: usize) -> Value {
+    json!({ "title": format!("Fault run book {index}"), "author": format!("Author {}", index % 97), "year": 1900 + (index % 120) as i64 })
+}
+
+/// Messages no consumer can store, sent straight to the queue by the fault run: each must end in
+/// the DLQ, and nothing else may.
+fn hostile_messages() -> Vec<String> {
+    let envelope = |schema_version: u32, title: &str| {
+        json!({
+            "schema_version": schema_version,
+            "book": { "id": "6f1c2a7e-0d4b-4c55-9a0e-1b2c3d4e5f60", "title": title, "author": "Nobody" },
+            "received_at": "2026-01-01T00:00:00Z",
+            "request_id": "fault-run",
+        })
+        .to_string()
+    };
+    vec![
+        POISON.to_owned(),
+        r#"{"schema_version":1,"book":{"id":"#.to_owned(),
+        envelope(99, "From the future"),
+        envelope(1, ""),
+        "x".repeat(200 * 1024),
+    ]
+}
+
+/// A TCP proxy between the local runner and the emulator that can take the emulator away:
+/// while it is down, new connections are closed at once and open ones are cut.
+struct FaultProxy {
+    port: u16,
+    down: tokio::sync::watch::Sender<bool>,
+}
+
+impl FaultProxy {
+    async fn start(upstream: String) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a local port");
+        let port = listener.local_addr().expect("an address").port();
+        let (down, watch) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if *watch.borrow() {
+                    continue; // dropped: the connection closes before a byte is read
+                }
+                let (upstream, mut watch) = (upstream.clone(), watch.clone());
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await else { return };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = watch.wait_for(|down| *down) => {}
+                    }
+                });
+            }
+        });
+        FaultProxy { port, down }
+    }
+
+    async fn outage(&self, length: Duration) {
+        self.down.send_replace(true);
+        tokio::time::sleep(length).await;
+        self.down.send_replace(false);
+    }
+}
+
+/// The fault run's local runner (`examples/chaos_runner.rs`), reaching the emulator through
+/// the proxy; killed with SIGKILL and started again mid-run.
+struct Runner {
+    child: std::process::Child,
+}
+
+impl Runner {
+    fn start(api_port: u16, endpoint: &str, log: &std::path::Path) -> Self {
+        let settings: serde_json::Map<String, Value> =
+            serde_json::from_str(&env("LOCAL_RUNNER_SETTINGS")).expect("the runner settings are JSON");
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("a log file");
+        let mut command = std::process::Command::new(env("CHAOS_RUNNER"));
+        command
+            .envs(settings.iter().map(|(name, value)| (name, value.to_string())))
+            .env("QUEUE_URL", env("QUEUE_URL"))
+            .env("TABLE_NAME", env("TABLE_NAME"))
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env("LOCAL_API_PORT", api_port.to_string())
+            .stdout(log.try_clone().expect("a log file"))
+            .stderr(log);
+        let runner = Runner { child: command.spawn().expect("the fault run's runner starts") };
+        assert!(emulator::wait_for_port(api_port, Duration::from_secs(30)), "the runner did not listen");
+        runner
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What the clients saw on the way.
+#[derive(Default)]
+struct Trouble {
+    unavailable: std::sync::atomic::AtomicUsize,
+    connection_errors: std::sync::atomic::AtomicUsize,
+}
+
+/// Posts one book until it is accepted, as a client should: retrying on 5xx (after
+/// `Retry-After`) and on connection errors, with the same `Idempotency-Key`.
+async fn post_until_accepted(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    api: &str,
+    key: &str,
+    book: &Value,
+    trouble: &Trouble,
+) -> String {
+    use std::sync::atomic::Ordering::Relaxed;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        assert!(Instant::now() < deadline, "{key} was not accepted within 120 s");
+        let request = hyper::Request::post(format!("{api}/books"))
+            .header("content-type", "application/json")
+            .header("idempotency-key", key)
+            .body(Full::new(Bytes::from(book.to_string())))
+            .expect("a valid request");
+        let response = match client.request(request).await {
+            Ok(response) => response,
+            Err(_) => {
+                trouble.connection_errors.fetch_add(1, Relaxed);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+        };
+        let status = response.status().as_u16();
+        let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
+        let Ok(body) = response.into_body().collect().await.map(|body| body.to_bytes()) else {
+            trouble.connection_errors.fetch_add(1, Relaxed);
+            continue;
+        };
+        match status {
+            202 => {
+                let body: Value = serde_json::from_slice(&body).expect("a JSON answer");
+                return body["id"].as_str().expect("an id").to_owned();
+            }
+            500..=599 => {
+                assert_eq!(status, 503, "the producer answered {status}: {}", String::from_utf8_lossy(&body));
+                assert!(retry_after.is_some(), "a 503 without Retry-After");
+                trouble.unavailable.fetch_add(1, Relaxed);
+                tokio::time::sleep(Duration::from_secs(retry_after.unwrap_or(1)).min(Duration::from_secs(1)))
+                    .await;
+            }
+            _ => panic!("{key} was refused with {status}: {}", String::from_utf8_lossy(&body)),
+        }
+    }
+}
+
+async fn queue_depth(sqs: &aws_sdk_sqs::Client, queue: &str) -> usize {
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(queue)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+        .send()
+        .await
+        .expect("the queue's attributes");
+    attributes
+        .attributes()
+        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The fault run: `CHAOS_BOOKS` books posted by 16 clients through the local stack while the
+/// emulator goes away twice, the runner is killed and restarted, and DynamoDB leaves writes
+/// unprocessed. Every accepted book must be stored exactly once, as posted, and only the
+/// hostile messages may reach the DLQ. `cargo xtask chaos` runs it with 10,000 books,
+/// `cargo xtask test` with fewer.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the applied stack: `cargo xtask chaos` or `cargo xtask test` runs it"]
+async fn fault_run() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let books: usize = env("CHAOS_BOOKS").parse().expect("CHAOS_BOOKS is a number");
+    let (table, queue, dead_letter_queue) =
+        (env("TABLE_NAME"), env("QUEUE_URL"), env("DEAD_LETTER_QUEUE_URL"));
+    let sdk = emulator::sdk_config().await;
+    let (sqs, dynamodb) = (aws_sdk_sqs::Client::new(&sdk), aws_sdk_dynamodb::Client::new(&sdk));
+    let emulator_endpoint = env("AWS_ENDPOINT_URL");
+    let proxy = Arc::new(FaultProxy::start(emulator_endpoint.trim_start_matches("http://").to_owned()).await);
+    let proxied = format!("http://127.0.0.1:{}", proxy.port);
+    let api_port = emulator::free_port();
+    let api = format!("http://127.0.0.1:{api_port}");
+    let log = emulator::data_dir().join("fault-run-runner.log");
+    let _ = std::fs::remove_file(&log);
+    let runner = Arc::new(std::sync::Mutex::new(Runner::start(api_port, &proxied, &log)));
+
+    let hostile = hostile_messages();
+    for body in &hostile {
+        sqs.send_message().queue_url(&queue).message_body(body).send().await.expect("a hostile message sent");
+    }
+
+    // The faults, each when a share of the books has been accepted, so each lands mid-run.
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let faults = {
+        let (proxy, runner, accepted, proxied, log) =
+            (proxy.clone(), runner.clone(), accepted.clone(), proxied.clone(), log.clone());
+        tokio::spawn(async move {
+            let reached = |share: f64| {
+                let accepted = accepted.clone();
+                async move {
+                    while (accepted.load(Relaxed) as f64) < share * books as f64 {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                }
+            };
+            let mut timeline = Vec::new();
+            let started = Instant::now();
+            reached(0.15).await;
+            timeline.push(format!("{:.1} s: emulator unreachable for 4 s", started.elapsed().as_secs_f64()));
+            proxy.outage(Duration::from_secs(4)).await;
+            reached(0.40).await;
+            timeline.push(format!(
+                "{:.1} s: runner killed (SIGKILL), restarted",
+                started.elapsed().as_secs_f64()
+            ));
+            {
+                let mut runner = runner.lock().expect("not poisoned");
+                runner.child.kill().expect("the runner is killed");
+                runner.child.wait().expect("the runner is reaped");
+                std::thread::sleep(Duration::from_secs(1));
+                *runner = Runner::start(api_port, &proxied, &log);
+            }
+            reached(0.65).await;
+            timeline.push(format!("{:.1} s: emulator unreachable for 4 s", started.elapsed().as_secs_f64()));
+            proxy.outage(Duration::from_secs(4)).await;
+            timeline
+        })
+    };
+
+    let http = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let trouble = Arc::new(Trouble::default());
+    let started = Instant::now();
+    let gate = Arc::new(Semaphore::new(CONCURRENT_CLIENTS));
+    let mut posts = JoinSet::new();
+    for index in 0..books {
+        let (http, api, gate, trouble, accepted) =
+            (http.clone(), api.clone(), gate.clone(), trouble.clone(), accepted.clone());
+        posts.spawn(async move {
+            let _permit = gate.acquire_owned().await.expect("the gate stays open");
+            let id =
+                post_until_accepted(&http, &api, &format!("fault-{index}"), &fault_run_book(index), &trouble)
+                    .await;
+            accepted.fetch_add(1, Relaxed);
+            (index, id)
+        });
+    }
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    while let Some(posted) = posts.join_next().await {
+        let (index, id) = posted.expect("a post task");
+        assert!(ids.insert(id, index).is_none(), "two books were given one id");
+    }
+    let timeline = faults.await.expect("the faults ran");
+    println!(
+        "accepted {books} books in {:.1} s through {} answers 503 and {} connection errors",
+        started.elapsed().as_secs_f64(),
+        trouble.unavailable.load(Relaxed),
+        trouble.connection_errors.load(Relaxed)
+    );
+    for event in &timeline {
+        println!("  {event}");
+    }
+    assert!(
+        trouble.unavailable.load(Relaxed) > 0,
+        "no client saw the emulator go away: the run proved nothing"
+    );
+    assert!(
+        trouble.connection_errors.load(Relaxed) > 0,
+        "no client saw the runner die: the run proved nothing"
+    );
+
+    // Wait for the table to hold every accepted book and the DLQ every hostile message.
+    let deadline = Instant::now() + Duration::from_secs(360);
+    let items = loop {
+        let items = scan(&dynamodb, &table).await;
+        let dead_lettered = queue_depth(&sqs, &dead_letter_queue).await;
+        if ids.keys().all(|id| items.contains_key(id)) && dead_lettered >= hostile.len() {
+            break items;
+        }
+        if Instant::now() > deadline {
+            break items;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    let lost = ids.keys().filter(|id| !items.contains_key(*id)).count();
+    let mut per_title: BTreeMap<&str, usize> = BTreeMap::new();
+    for item in items.values() {
+        *per_title
+            .entry(item.get("title").and_then(|v| v.as_s().ok()).map_or("", String::as_str))
+            .or_default() += 1;
+    }
+    let duplicated: usize = per_title.values().map(|copies| copies.saturating_sub(1)).sum();
+    let never_accepted = items.keys().filter(|id| !ids.contains_key(*id)).count();
+    for (id, index) in &ids {
+        let (Some(item), expected) = (items.get(id), fault_run_book(*index)) else { continue };
+        let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+        assert_eq!(text("title").as_deref(), expected["title"].as_str(), "book {index} stored wrong");
+        assert_eq!(text("author").as_deref(), expected["author"].as_str(), "book {index} stored wrong");
+        let year = item.get("year").and_then(|v| v.as_n().ok()).cloned();
+        assert_eq!(year, Some(expected["year"].to_string()), "book {index} stored wrong");
+    }
+
+    let mut dead_letters = Vec::new();
+    loop {
+        let received = sqs
+            .receive_message()
+            .queue_url(&dead_letter_queue)
+            .max_number_of_messages(10)
+            .visibility_timeout(300)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .expect("the DLQ can be read");
+        if received.messages().is_empty() {
+            break;
+        }
+        dead_letters.extend(received.messages().iter().filter_map(|m| m.body.clone()));
+    }
+    let valid_dead_letters = dead_letters.iter().filter(|body| !hostile.contains(body)).count();
+    println!(
+        "accepted {}, stored {}, lost {lost}, duplicated {duplicated}, dead-lettered {} ({})",
+        ids.len(),
+        items.len(),
+        dead_letters.len(),
+        if valid_dead_letters == 0 {
+            "all invalid".to_owned()
+        } else {
+            format!("{valid_dead_letters} VALID")
+        }
+    );
+    let throttled =
+        std::fs::read_to_string(&log).unwrap_or_default().matches("DynamoDB left items unprocessed").count();
+    println!("the store retried unprocessed writes {throttled} times");
+    assert!(throttled > 0, "no write was left unprocessed: the run proved nothing");
+    assert_eq!(lost, 0, "accepted books were lost (the runner's log: {})", log.display());
+    assert_eq!(duplicated, 0, "books were stored more than once");
+    assert_eq!(never_accepted, 0, "the table holds books no client was told were accepted");
+    assert_eq!(valid_dead_letters, 0, "valid messages were dead-lettered");
+    assert_eq!(dead_letters.len(), hostile.len(), "every hostile message ends in the DLQ, once");
 }

@@ -154,6 +154,9 @@ async fn batch_response() {
     let consumer = Consumer::new(fixture.store(), Metrics::new("consumer"));
     let mut unknown_version: Value = serde_json::from_str(&message("Kindred", "k4").to_json()).unwrap();
     unknown_version["schema_version"] = json!(2);
+    // A well-formed envelope around a book the producer would have refused.
+    let mut invalid_book: Value = serde_json::from_str(&message("Heretics", "k5").to_json()).unwrap();
+    invalid_book["book"]["title"] = json!("   ");
     let bodies = [
         message("Dune", "k1").to_json(),
         "not a book".to_owned(),
@@ -161,6 +164,7 @@ async fn batch_response() {
         message("Dune Messiah", "k2").to_json(),
         r#"{"schema_version":1,"book":{"title":"no id"}}"#.to_owned(),
         unknown_version.to_string(),
+        invalid_book.to_string(),
         message("Children of Dune", "k3").to_json(),
     ];
 

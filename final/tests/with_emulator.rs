@@ -36,6 +36,41 @@ async fn a_poison_record_is_reported_alone_and_the_rest_of_its_batch_is_stored()
 }
 
 #[tokio::test]
+async fn hostile_records_are_each_reported_and_the_rest_of_the_batch_is_stored() {
+    let fixture = Fixture::new().await;
+    let consumer = Consumer::new(fixture.store(), Metrics::new("consumer"));
+    let (first, last) = (message("The Lathe of Heaven", "k1"), message("Always Coming Home", "k2"));
+    let envelope = |edit: &dyn Fn(&mut Value)| {
+        let mut value: Value = serde_json::from_str(&message("Hostile", "k3").to_json()).unwrap();
+        edit(&mut value);
+        value.to_string()
+    };
+    let truncated = first.to_json()[..40].to_owned();
+    let bodies = [
+        first.to_json(),
+        truncated,
+        envelope(&|m| m["schema_version"] = json!(7)),
+        format!("{{\"padding\":\"{}\"}}", "x".repeat(1024 * 1024)),
+        envelope(&|m| m["book"]["title"] = json!("")),
+        envelope(&|m| m["book"]["isbn"] = json!("0-441-17271-8")),
+        envelope(&|m| m["book"]["year"] = json!(99_999)),
+        envelope(&|m| m["book"]["id"] = json!("not-a-uuid")),
+        envelope(&|m| m["received_at"] = json!("yesterday")),
+        last.to_json(),
+    ];
+
+    let response = consumer.handle(sqs_event(&bodies)).await.expect("the handler answers");
+
+    let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    let hostile: Vec<String> = (1..bodies.len() - 1).map(|i| format!("message-{i}")).collect();
+    assert_eq!(failed, hostile, "every hostile record, and only those, is reported");
+    assert!(fixture.store().get(first.book.id).await.unwrap().is_some());
+    assert!(fixture.store().get(last.book.id).await.unwrap().is_some());
+    let hostile_id = message("Hostile", "k3").book.id;
+    assert!(fixture.store().get(hostile_id).await.unwrap().is_none(), "no hostile record was stored");
+}
+
+#[tokio::test]
 async fn the_consumer_writes_n_books_in_n_over_25_calls() {
     let fixture = Fixture::new().await;
     let (counter, calls) = CountOutputs::<BatchWriteItemOutput>::new();

@@ -347,6 +347,25 @@ mod tests {
     }
 
     #[test]
+    fn an_include_of_a_missing_file_or_anchor_or_an_empty_anchor_is_a_problem() {
+        let dir = std::env::temp_dir().join(format!("xtask-book-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let code =
+            "// ANCHOR: full\nfn x() {}\n// ANCHOR_END: full\n// ANCHOR: empty\n\n// ANCHOR_END: empty\n";
+        std::fs::write(dir.join("code.rs"), code).expect("a file");
+        let text = "{{#include code.rs:full}}\n{{#include code.rs:empty}}\n{{#include code.rs:nope}}\n\
+                    {{#include gone.rs}}\n{{#include code.rs:2:3}}\n";
+        let problems = check_includes(&dir.join("chapter.md"), text);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        for (problem, expected) in
+            problems.iter().zip(["yields nothing", "no anchor `nope`", "does not exist", "line numbers"])
+        {
+            assert!(problem.contains(expected), "{problem}");
+        }
+    }
+
+    #[test]
     fn includes_are_found_with_their_anchors() {
         let text = "x {{#include ../a.rs:one}} y\n{{#include b.diff}}";
         assert_eq!(

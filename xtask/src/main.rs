@@ -6,6 +6,7 @@
 //! the system against the local emulator, `test` runs every check CI runs.
 
 mod book;
+mod chaos;
 mod diffs;
 mod doctor;
 mod features;
@@ -36,6 +37,9 @@ commands:
               --arch <arm64|x86_64>   the functions' architecture (default x86_64, what this
                                       machine's toolchain builds; arm64 needs its Rust target)
               --step <NN|workshop>    a workshop step's functions (from step 04 on)
+  chaos     the fault run: books posted through outages, a killed runner and throttled writes;
+            fails on any book lost or stored twice
+              --books <N>             how many books (default 10000)
   diffs     write what each workshop step adds to the previous one (book/src/diffs/)
   test      every check CI runs: fmt, clippy, tests, Terraform, the book, the end-to-end test";
 
@@ -48,6 +52,7 @@ enum Task {
     Check(String),
     Local(stack::Ports),
     Package(package::Arch, package::Functions),
+    Chaos(usize),
     Diffs,
     Test,
     Help,
@@ -72,6 +77,16 @@ fn parse(args: &[String]) -> Result<Task, String> {
         Some("check") => step("check").map(Task::Check),
         Some("local") => parse_local(&args[1..]).map(Task::Local),
         Some("package") => parse_package(&args[1..]).map(|(arch, functions)| Task::Package(arch, functions)),
+        Some("chaos") => match &args[1..] {
+            [] => Ok(Task::Chaos(chaos::FULL_RUN_BOOKS)),
+            [flag, books] if flag == "--books" => books
+                .parse()
+                .ok()
+                .filter(|books| *books > 0)
+                .map(Task::Chaos)
+                .ok_or_else(|| format!("--books needs a positive number, not {books:?}")),
+            _ => Err(format!("usage: cargo xtask chaos [--books N]\n\n{USAGE}")),
+        },
         Some("diffs") => alone(Task::Diffs),
         Some("test") => alone(Task::Test),
         Some("help" | "--help" | "-h") => Ok(Task::Help),
@@ -90,6 +105,7 @@ fn main() -> ExitCode {
         Task::Check(step) => workshop::check(&step),
         Task::Local(ports) => stack::run_local(ports),
         Task::Package(arch, functions) => package::build(&setup::run()?, arch, &functions),
+        Task::Chaos(books) => chaos::run(books),
         Task::Diffs => diffs::write(),
         Task::Test => test::run(),
         Task::Help => {

@@ -169,8 +169,10 @@ fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The first directory that holds `registry.terraform.io/hashicorp/aws` for this platform:
-/// `TF_PROVIDER_MIRROR` if set, then the usual plugin directories.
+/// The first directory that holds `registry.terraform.io/hashicorp/aws` for this platform, in
+/// either of a filesystem mirror's layouts (unpacked `<version>/<os>_<arch>/`, or the packed
+/// `.zip` files `terraform providers mirror` writes): `TF_PROVIDER_MIRROR` if set, then the
+/// usual plugin directories.
 pub fn provider_mirror() -> Option<PathBuf> {
     let home = std::env::var("HOME").unwrap_or_default();
     let platform = format!("{}_{}", terraform_os(), terraform_arch());
@@ -183,7 +185,12 @@ pub fn provider_mirror() -> Option<PathBuf> {
                 .into_iter()
                 .flatten()
                 .flatten()
-                .any(|version| version.path().join(&platform).is_dir())
+                .any(|entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    entry.path().join(&platform).is_dir()
+                        || (name.starts_with("terraform-provider-aws_")
+                            && name.ends_with(&format!("_{platform}.zip")))
+                })
         })
 }
 

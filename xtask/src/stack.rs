@@ -115,17 +115,21 @@ impl Terraform {
         )
     }
 
-    /// Applies the root to the emulator from an empty state, with `emulator.tfvars`, and
-    /// returns its outputs.
-    pub fn apply_fresh(&self, endpoint: &str) -> Result<BTreeMap<String, Value>> {
+    /// Applies the root to the emulator from an empty state, with `emulator.tfvars` and then
+    /// `vars` (`name=value`), and returns its outputs.
+    pub fn apply_fresh(&self, endpoint: &str, vars: &[&str]) -> Result<BTreeMap<String, Value>> {
         self.init_fresh(endpoint)?;
-        run_command(emulator_env(&mut self.command(), endpoint).args([
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-compact-warnings",
-            "-var-file=emulator.tfvars",
-        ]))?;
+        run_command(
+            emulator_env(&mut self.command(), endpoint)
+                .args([
+                    "apply",
+                    "-auto-approve",
+                    "-input=false",
+                    "-compact-warnings",
+                    "-var-file=emulator.tfvars",
+                ])
+                .args(vars.iter().flat_map(|var| ["-var", var])),
+        )?;
         let json = output(emulator_env(&mut self.command(), endpoint).args(["output", "-json"]))?;
         let outputs: BTreeMap<String, Value> =
             serde_json::from_str(&json).map_err(|e| format!("terraform output is not JSON: {e}"))?;
@@ -216,7 +220,7 @@ fn run_local_step(ports: &Ports, step: &str) -> Result {
     let outputs = stage(
         "apply",
         &format!("terraform apply of {} against the emulator", terraform.dir.display()),
-        || terraform.apply_fresh(&endpoint),
+        || terraform.apply_fresh(&endpoint, &[]),
     )?;
     let runner = match &functions {
         Some(functions) => {
@@ -347,7 +351,7 @@ pub fn run_local(ports: Ports) -> Result {
     package::existing_or_placeholder(&functions)?;
     let terraform = final_root(&tools);
     let outputs = stage("apply", "terraform apply of terraform/ against the emulator (fresh state)", || {
-        terraform.apply_fresh(&endpoint)
+        terraform.apply_fresh(&endpoint, &[])
     })?;
     let runner = stage("runner", "build and start the local runner of final/ (API + queue poller)", || {
         start_runner(&functions, &endpoint, &outputs, ports.api, None)

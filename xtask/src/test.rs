@@ -8,7 +8,7 @@ use crate::package;
 use crate::progress::{Result, cargo, run_command, stage};
 use crate::setup;
 use crate::stack::{self, Terraform, emulator_env};
-use crate::{book, doctor, features, workshop};
+use crate::{book, chaos, doctor, features, workshop};
 
 pub fn run() -> Result {
     let root = emulator::repo_root();
@@ -91,7 +91,7 @@ pub fn run() -> Result {
     package::build(&tools, package::Arch::X86_64, &functions)?;
     let terraform = stack::final_root(&tools);
     let outputs = stage("terraform apply", "apply terraform/ to the emulator from an empty state", || {
-        terraform.apply_fresh(&endpoint)
+        terraform.apply_fresh(&endpoint, &[])
     })?;
     let log = emulator::data_dir().join("local-runner.log");
     let end_to_end = stage(
@@ -111,6 +111,8 @@ pub fn run() -> Result {
                         "end_to_end",
                         "--",
                         "--ignored",
+                        "--exact",
+                        "posted_books_are_stored_once_and_poison_is_dead_lettered",
                         "--nocapture",
                     ])
                     .env("BOOKS_API_URL", &runner.api_url)
@@ -128,9 +130,13 @@ pub fn run() -> Result {
             run_command(emulator_env(&mut check, &endpoint).args(["-c", LEFT_BEHIND]))
         });
     end_to_end.and(destroy)?;
+    chaos::fault_run(&tools, &endpoint, FAULT_RUN_BOOKS)?;
     println!("\nAll checks passed.");
     Ok(())
 }
+
+/// Books in the fault run of every test (`cargo xtask chaos` posts 10,000).
+const FAULT_RUN_BOOKS: usize = 600;
 
 /// The steps whose learner's check the workshop stage runs end to end.
 const WORKSHOP_STEPS: [&str; 5] = ["02", "03", "04", "05", "06"];
