@@ -193,9 +193,11 @@ pub fn find_step(step: &str) -> Result<PathBuf> {
             dir.file_name().is_some_and(|name| name.to_string_lossy().starts_with(&format!("{step}-")))
         })
         .ok_or_else(|| {
-            format!(
-                "there is no step {step}: pass one of the numbers under steps/ (e.g. `--step 01`) or `workshop`"
-            )
+            let numbers: Vec<String> = steps()
+                .iter()
+                .map(|dir| dir.file_name().unwrap_or_default().to_string_lossy().chars().take(2).collect())
+                .collect();
+            format!("there is no step {step}: the steps are {}", numbers.join(", "))
         })
 }
 
