@@ -3,7 +3,8 @@
 //!
 //! Code reaches the book only through `{{#include file:anchor}}`, so the checks are: every
 //! include names a file that exists and an anchor that yields lines; no Rust, HCL or TOML is
-//! pasted into a chapter; the book builds with the pinned mdBook; every link inside the built
+//! pasted into a chapter; every test, function or variable the prose quotes by name still
+//! exists; the book builds with the pinned mdBook; every link inside the built
 //! book lands on a page and a heading that exist; and every shell command a chapter shows names
 //! an xtask command xtask accepts, a package and test target the workspace has, and files that
 //! exist. (mdbook-linkcheck would do the links, but it does not work with mdBook 0.5.)
@@ -58,6 +59,7 @@ pub fn serve(tools: &Tools) -> Result {
 /// Every check of the book, then a build with the pinned mdBook and a check of its links.
 pub fn check(tools: &Tools) -> Result {
     let chapters = chapters()?;
+    let names = code_names();
     let mut problems = Vec::new();
     for chapter in &chapters {
         let text = read(chapter)?;
@@ -66,6 +68,7 @@ pub fn check(tools: &Tools) -> Result {
         problems.extend(check_pasted_code(&text).into_iter().map(|p| format!("{name}: {p}")));
         let expanded = expand_includes(chapter, &text);
         problems.extend(check_commands(&expanded).into_iter().map(|p| format!("{name}: {p}")));
+        problems.extend(check_names(&text, &names).into_iter().map(|p| format!("{name}: {p}")));
     }
     if !problems.is_empty() {
         return Err(format!("the book's sources:\n  {}", problems.join("\n  ")));
@@ -291,6 +294,55 @@ fn check_commands(text: &str) -> Vec<String> {
     problems
 }
 
+/// The names prose may quote from the code: every Rust `fn` and every Terraform `variable` and
+/// `output` of the repository's crates and roots.
+fn code_names() -> BTreeSet<String> {
+    let root = emulator::repo_root();
+    let mut names = BTreeSet::new();
+    let mut pending: Vec<PathBuf> = ["steps", "final", "local", "terraform", "xtask", "emulator"]
+        .iter()
+        .map(|dir| root.join(dir))
+        .collect();
+    while let Some(dir) = pending.pop() {
+        for path in std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|entry| entry.path()) {
+            let file = path.file_name().unwrap_or_default().to_string_lossy();
+            if file.starts_with('.') || file == "target" {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for line in text.lines().map(str::trim_start) {
+                let line = line.trim_start_matches("pub ").trim_start_matches("async ");
+                let name = match line.split_once(' ') {
+                    Some(("fn", rest)) => rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next(),
+                    Some(("variable" | "output", rest)) => rest.split('"').nth(1),
+                    _ => None,
+                };
+                names.extend(name.map(str::to_owned));
+            }
+        }
+    }
+    names
+}
+
+/// A `snake_case_name` of four words or more, quoted in prose, is a test, function, variable or
+/// output of the code; it must still exist.
+fn check_names(text: &str, names: &BTreeSet<String>) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|quoted| {
+            quoted.split('_').count() >= 4
+                && quoted.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+        .filter(|quoted| !names.contains(*quoted))
+        .map(|quoted| format!("`{quoted}` names no function, test, variable or output in the code"))
+        .collect()
+}
+
 /// Every relative link in the built chapters' content must land on a page that exists and, if
 /// it names one, on an element with that id.
 fn check_links(built: &Path) -> Result<Vec<String>> {
@@ -363,6 +415,15 @@ mod tests {
         {
             assert!(problem.contains(expected), "{problem}");
         }
+    }
+
+    #[test]
+    fn quoted_names_must_exist_in_the_code() {
+        let names = BTreeSet::from(["a_test_that_exists".to_owned()]);
+        let text = "`a_test_that_exists`, `a_test_that_was_renamed`, `short_name`, `cargo xtask test`";
+        assert_eq!(check_names(text, &names).len(), 1);
+        assert!(code_names().contains("the_message_is_a_versioned_envelope"), "Rust tests are found");
+        assert!(code_names().contains("queue_visibility_timeout_seconds"), "Terraform variables are found");
     }
 
     #[test]

@@ -26,6 +26,7 @@ commands:
   setup     install the pinned tools (moto, cargo-lambda, mdBook) into the repository; find Terraform
   doctor    check this machine is ready for the workshop, one line per prerequisite
   book      serve the book on http://127.0.0.1:8000, rebuilt on every save
+              --check                 instead, check and build it as `cargo xtask test` does
   start NN  put step NN-1's code into workshop/, to write chapter NN's exercises there
   check NN  run step NN's tests against workshop/, say which pass and what to read next
   local     run the whole system locally: emulator, Terraform apply, API and consumer
@@ -47,7 +48,7 @@ commands:
 enum Task {
     Setup,
     Doctor,
-    Book,
+    Book { check: bool },
     Start(String),
     Check(String),
     Local(stack::Ports),
@@ -72,7 +73,11 @@ fn parse(args: &[String]) -> Result<Task, String> {
     match args.first().map(String::as_str) {
         Some("setup") => alone(Task::Setup),
         Some("doctor") => alone(Task::Doctor),
-        Some("book") => alone(Task::Book),
+        Some("book") => match &args[1..] {
+            [] => Ok(Task::Book { check: false }),
+            [flag] if flag == "--check" => Ok(Task::Book { check: true }),
+            _ => Err(format!("usage: cargo xtask book [--check]\n\n{USAGE}")),
+        },
         Some("start") => step("start").map(Task::Start),
         Some("check") => step("check").map(Task::Check),
         Some("local") => parse_local(&args[1..]).map(Task::Local),
@@ -100,7 +105,8 @@ fn main() -> ExitCode {
     let result = parse(&args).and_then(|task| match task {
         Task::Setup => setup::run().map(drop),
         Task::Doctor => doctor::run(),
-        Task::Book => book::serve(&setup::run()?),
+        Task::Book { check: false } => book::serve(&setup::run()?),
+        Task::Book { check: true } => book::check(&setup::run()?),
         Task::Start(step) => workshop::start(&step),
         Task::Check(step) => workshop::check(&step),
         Task::Local(ports) => stack::run_local(ports),
