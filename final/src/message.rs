@@ -6,7 +6,7 @@
 //! producer's rules, before it stores it.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use crate::book::{Book, Invalid};
@@ -58,9 +58,7 @@ impl BookMessage {
         if message.schema_version != SCHEMA_VERSION {
             return Err(UnreadableMessage::UnknownVersion(message.schema_version));
         }
-        let Value::Object(mut fields) = serde_json::to_value(&message.book)? else {
-            unreachable!("a Book serializes to an object")
-        };
+        let mut fields: Map<String, Value> = serde_json::from_value(serde_json::to_value(&message.book)?)?;
         fields.remove("id");
         message.book = Book::from_json(message.book.id, &fields, message.received_at.year() + 1)?;
         Ok(message)

@@ -51,8 +51,9 @@ async fn post(client: &Client<HttpConnector, Full<Bytes>>, api: &str, index: usi
     Posted { index, status, location, id: body["id"].as_str().map(str::to_owned) }
 }
 
+/// Book `index`: every one valid, every title distinct.
 fn book(index: usize) -> Value {
-    json!({ "title": format!("Book {index}"), "author": format!("Author {}", index % 7), "year": 1850 + index as i64 })
+    json!({ "title": format!("Book {index}"), "author": format!("Author {}", index % 7), "year": 1850 + (index % 170) as i64 })
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -177,11 +178,6 @@ async fn scan(
         .collect()
 }
 
-/// Book `index` of the fault run: every one valid, every title distinct.
-fn fault_run_book(index: usize) -> Value {
-    json!({ "title": format!("Fault run book {index}"), "author": format!("Author {}", index % 97), "year": 1900 + (index % 120) as i64 })
-}
-
 /// Messages no consumer can store, sent straight to the queue by the fault run: each must end in
 /// the DLQ, and nothing else may.
 fn hostile_messages() -> Vec<String> {
@@ -258,14 +254,13 @@ struct Runner {
 
 impl Runner {
     fn start(api_port: u16, endpoint: &str, log: &std::path::Path) -> Self {
-        let settings: serde_json::Map<String, Value> =
-            serde_json::from_str(&env("LOCAL_RUNNER_SETTINGS")).expect("the runner settings are JSON");
+        // The runner's queue, table and settings, as xtask reads them from the applied outputs.
+        let runner_env: BTreeMap<String, String> =
+            serde_json::from_str(&env("CHAOS_RUNNER_ENV")).expect("the runner's environment is JSON");
         let log = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("a log file");
         let mut command = std::process::Command::new(env("CHAOS_RUNNER"));
         command
-            .envs(settings.iter().map(|(name, value)| (name, value.to_string())))
-            .env("QUEUE_URL", env("QUEUE_URL"))
-            .env("TABLE_NAME", env("TABLE_NAME"))
+            .envs(runner_env)
             .env("AWS_ENDPOINT_URL", endpoint)
             .env("LOCAL_API_PORT", api_port.to_string())
             .stdout(log.try_clone().expect("a log file"))
@@ -429,13 +424,14 @@ async fn fault_run() {
                 "{:.1} s: runner killed (SIGKILL), restarted",
                 started.elapsed().as_secs_f64()
             ));
-            {
+            // Blocking (kill, wait, a pause, waiting for the new runner's port): tell the runtime.
+            tokio::task::block_in_place(|| {
                 let mut runner = runner.lock().expect("not poisoned");
                 runner.child.kill().expect("the runner is killed");
                 runner.child.wait().expect("the runner is reaped");
                 std::thread::sleep(Duration::from_secs(1));
                 *runner = Runner::start(api_port, &proxied, &log);
-            }
+            });
             reached(0.65).await;
             timeline.push(format!("{:.1} s: emulator unreachable for 4 s", started.elapsed().as_secs_f64()));
             proxy.outage(Duration::from_secs(4)).await;
@@ -456,8 +452,7 @@ async fn fault_run() {
             let _permit = gate.acquire_owned().await.expect("the gate stays open");
             let _ = backlogged.wait_for(|backlogged| !*backlogged).await;
             let id =
-                post_until_accepted(&http, &api, &format!("fault-{index}"), &fault_run_book(index), &trouble)
-                    .await;
+                post_until_accepted(&http, &api, &format!("fault-{index}"), &book(index), &trouble).await;
             accepted.fetch_add(1, Relaxed);
             (index, id)
         });
@@ -509,7 +504,7 @@ async fn fault_run() {
     let duplicated: usize = per_title.values().map(|copies| copies.saturating_sub(1)).sum();
     let never_accepted = items.keys().filter(|id| !ids.contains_key(*id)).count();
     for (id, index) in &ids {
-        let (Some(item), expected) = (items.get(id), fault_run_book(*index)) else { continue };
+        let (Some(item), expected) = (items.get(id), book(*index)) else { continue };
         let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
         assert_eq!(text("title").as_deref(), expected["title"].as_str(), "book {index} stored wrong");
         assert_eq!(text("author").as_deref(), expected["author"].as_str(), "book {index} stored wrong");

@@ -12,7 +12,7 @@ use books::consumer::Consumer;
 use books::message::BookMessage;
 use books::metrics::Metrics;
 use books::producer::Producer;
-use common::{CountOutputs, Fixture, ThrottleFirstBatch, api_request, message, sqs_event};
+use common::{CountOutputs, Fixture, WithholdWrites, api_request, message, sqs_event};
 use serde_json::{Value, json};
 
 const JSON: (&str, &str) = ("content-type", "application/json");
@@ -97,7 +97,7 @@ async fn unprocessed_items_are_retried_until_written() {
     let fixture = Fixture::new().await;
     let (counter, calls) = CountOutputs::<BatchWriteItemOutput>::new();
     let config = aws_sdk_dynamodb::config::Builder::from(&fixture.sdk)
-        .interceptor(ThrottleFirstBatch::new(4))
+        .interceptor(WithholdWrites::first_call(4))
         .interceptor(counter)
         .build();
     let store = books::store::BookStore::new(aws_sdk_dynamodb::Client::from_conf(config), &fixture.table);

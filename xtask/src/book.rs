@@ -35,12 +35,9 @@ fn mdbook(tools: &Tools) -> Command {
     command
 }
 
-/// The mermaid script the diagrams need, written from the pinned mdbook-mermaid (it is not
-/// committed: it comes with the tool and changes with it).
+/// The mermaid script the diagrams need, written from the pinned mdbook-mermaid every time (it
+/// is not committed: it comes with the tool and changes with it).
 fn install_mermaid(tools: &Tools) -> Result {
-    if book_dir().join("mermaid.min.js").is_file() {
-        return Ok(());
-    }
     run_command(Command::new(tools.tools_bin.join("mdbook-mermaid")).arg("install").arg(book_dir()))
 }
 
@@ -60,6 +57,7 @@ pub fn serve(tools: &Tools) -> Result {
 pub fn check(tools: &Tools) -> Result {
     let chapters = chapters()?;
     let names = code_names();
+    let packages = crate::features::members()?;
     let mut problems = Vec::new();
     for chapter in &chapters {
         let text = read(chapter)?;
@@ -67,7 +65,7 @@ pub fn check(tools: &Tools) -> Result {
         problems.extend(check_includes(chapter, &text).into_iter().map(|p| format!("{name}: {p}")));
         problems.extend(check_pasted_code(&text).into_iter().map(|p| format!("{name}: {p}")));
         let expanded = expand_includes(chapter, &text);
-        problems.extend(check_commands(&expanded).into_iter().map(|p| format!("{name}: {p}")));
+        problems.extend(check_commands(&expanded, &packages).into_iter().map(|p| format!("{name}: {p}")));
         problems.extend(check_names(&text, &names).into_iter().map(|p| format!("{name}: {p}")));
     }
     if !problems.is_empty() {
@@ -245,8 +243,8 @@ fn shell_commands(text: &str) -> Vec<String> {
 const REPOSITORY_DIRS: [&str; 8] =
     ["steps/", "final/", "book/", "terraform/", "xtask/", "workshop/", "local/", ".venv/"];
 
-fn check_commands(text: &str) -> Vec<String> {
-    let packages = crate::features::members().unwrap_or_default();
+/// `packages`: every workspace member, (name, directory).
+fn check_commands(text: &str, packages: &[(String, PathBuf)]) -> Vec<String> {
     let root = emulator::repo_root();
     let mut problems = Vec::new();
     for command in shell_commands(text) {
@@ -299,21 +297,9 @@ fn check_commands(text: &str) -> Vec<String> {
 fn code_names() -> BTreeSet<String> {
     let root = emulator::repo_root();
     let mut names = BTreeSet::new();
-    let mut pending: Vec<PathBuf> = ["steps", "final", "local", "terraform", "xtask", "emulator"]
-        .iter()
-        .map(|dir| root.join(dir))
-        .collect();
-    while let Some(dir) = pending.pop() {
-        for path in std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|entry| entry.path()) {
-            let file = path.file_name().unwrap_or_default().to_string_lossy();
-            if file.starts_with('.') || file == "target" {
-                continue;
-            }
-            if path.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
+    for dir in ["steps", "final", "local", "terraform", "xtask", "emulator"].map(|dir| root.join(dir)) {
+        for file in crate::stack::files_of(&dir).unwrap_or_default() {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
             for line in text.lines().map(str::trim_start) {
                 let line = line.trim_start_matches("pub ").trim_start_matches("async ");
                 let name = match line.split_once(' ') {
@@ -458,7 +444,7 @@ mod tests {
         let text = "```sh\ncargo xtask start 02\ncargo xtask strat 02\ncargo xtask local --step 42\n\
                     cargo test -p step03-iam --test iam\ncargo test -p step03-iam --test nope\n\
                     cargo test -p nope\ncat steps/nope.rs\n```\n";
-        let problems = check_commands(text);
+        let problems = check_commands(text, &crate::features::members().expect("cargo metadata"));
         assert_eq!(problems.len(), 5, "{problems:#?}");
         for (problem, expected) in
             problems.iter().zip(["strat", "step 42", "--test nope", "-p nope", "steps/nope.rs"])

@@ -36,8 +36,8 @@ pub fn fault_run(tools: &Tools, endpoint: &str, books: usize) -> Result {
         &format!("apply terraform/ to the emulator with {MAX_RECEIVE_COUNT}"),
         || terraform.apply_fresh(endpoint, &[MAX_RECEIVE_COUNT]),
     )?;
-    let text =
-        |name: &str| outputs.get(name).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+    let runner_env = serde_json::to_string(&stack::runner_env(&outputs)?).map_err(|e| e.to_string())?;
+    let text = |name: &str| outputs.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     let run = stage("fault run", &format!("{books} books through faults, then count them"), || {
         run_command(cargo(root).args([
             "build",
@@ -54,10 +54,10 @@ pub fn fault_run(tools: &Tools, endpoint: &str, books: usize) -> Result {
                 .args(["--ignored", "--exact", "fault_run", "--nocapture"])
                 .env("CHAOS_BOOKS", books.to_string())
                 .env("CHAOS_RUNNER", runner)
-                .env("TABLE_NAME", text("table_name").unwrap_or_default())
-                .env("QUEUE_URL", text("queue_url").unwrap_or_default())
-                .env("DEAD_LETTER_QUEUE_URL", text("dead_letter_queue_url").unwrap_or_default())
-                .env("LOCAL_RUNNER_SETTINGS", text("local_runner_settings").unwrap_or_default()),
+                .env("CHAOS_RUNNER_ENV", &runner_env)
+                .env("TABLE_NAME", text("table_name"))
+                .env("QUEUE_URL", text("queue_url"))
+                .env("DEAD_LETTER_QUEUE_URL", text("dead_letter_queue_url")),
         )
     });
     let destroy = stage("terraform destroy", "destroy what the fault run's apply created", || {

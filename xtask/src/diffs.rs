@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use similar::TextDiff;
 
 use crate::progress::Result;
-use crate::stack::steps;
+use crate::stack::{files_of, steps};
 
 /// Where the diffs go.
 fn diffs_dir() -> PathBuf {
@@ -24,8 +24,8 @@ fn generate() -> Result<Vec<(PathBuf, String)>> {
     let mut diffs = Vec::new();
     for pair in steps.windows(2) {
         let (before, after) = (&pair[0], &pair[1]);
-        let mut files: BTreeSet<PathBuf> = source_files(before)?;
-        files.extend(source_files(after)?);
+        let mut files: BTreeSet<PathBuf> = files_of(before)?.into_iter().collect();
+        files.extend(files_of(after)?);
         let mut diff = String::new();
         for file in files {
             let old =
@@ -50,8 +50,6 @@ fn generate() -> Result<Vec<(PathBuf, String)>> {
     Ok(diffs)
 }
 
-/// The files of a step that a learner edits: sources, tests, manifests and Terraform, relative
-/// to the step (no build output, no Terraform working files).
 /// `text` of step `before` with the step's own names (package, crate, directory, resource
 /// prefix) already those of step `after`, so that a diff shows what changed, not the renaming.
 fn renamed(text: &str, before: &Path, after: &Path) -> String {
@@ -62,26 +60,6 @@ fn renamed(text: &str, before: &Path, after: &Path) -> String {
         [package.replace('-', "_"), package, dir, format!("step{number}"), format!("--step {number}")]
     };
     names(before).iter().zip(names(after)).fold(text.to_owned(), |text, (old, new)| text.replace(old, &new))
-}
-
-fn source_files(step: &Path) -> Result<BTreeSet<PathBuf>> {
-    let mut files = BTreeSet::new();
-    let mut pending = vec![step.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            if name.starts_with('.') || name == "target" {
-                continue;
-            }
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.insert(path.strip_prefix(step).map_err(|e| e.to_string())?.to_path_buf());
-            }
-        }
-    }
-    Ok(files)
 }
 
 /// Writes every diff.

@@ -166,6 +166,30 @@ pub fn steps() -> Vec<PathBuf> {
     steps
 }
 
+/// Every file under `dir` a person writes (sources, tests, snapshots, manifests, Terraform),
+/// relative to it and sorted: no build output, no dotfiles (Terraform's working files), no
+/// pending `.snap.new` snapshots.
+pub fn files_of(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).map_err(|e| format!("cannot read {}: {e}", next.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            if name.starts_with('.') || name == "target" || name.ends_with(".snap.new") {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path.strip_prefix(dir).map_err(|e| e.to_string())?.to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// The package name of a step directory: `steps/01-dynamodb` is `step01-dynamodb`; the
 /// learner's working copy is `workshop`.
 pub fn step_package(dir: &Path) -> String {
@@ -295,6 +319,23 @@ impl Drop for Runner {
     }
 }
 
+/// What a local runner reads from the applied outputs: its queue, its table, and the settings
+/// of the functions and the event source mapping (`local_runner_settings`).
+pub fn runner_env(outputs: &BTreeMap<String, Value>) -> Result<BTreeMap<String, String>> {
+    let text = |name: &str| {
+        outputs.get(name).and_then(Value::as_str).map(str::to_owned).ok_or(format!("no output {name}"))
+    };
+    let mut env = BTreeMap::from([
+        ("QUEUE_URL".to_owned(), text("queue_url")?),
+        ("TABLE_NAME".to_owned(), text("table_name")?),
+    ]);
+    for (name, value) in outputs.get("local_runner_settings").and_then(Value::as_object).into_iter().flatten()
+    {
+        env.insert(name.clone(), value.to_string());
+    }
+    Ok(env)
+}
+
 /// Builds and starts `final/`'s local runner, wired to the applied outputs, and waits until
 /// its API answers. With a `log`, its output goes there instead of the terminal.
 pub fn start_runner(
@@ -307,20 +348,12 @@ pub fn start_runner(
     let root = emulator::repo_root();
     let bin = functions.bin("local");
     run_command(cargo(root).args(["build", "--quiet", "--package", &functions.package, "--bin", &bin]))?;
-    let text = |name: &str| {
-        outputs.get(name).and_then(Value::as_str).map(str::to_owned).ok_or(format!("no output {name}"))
-    };
     let mut command = Command::new(
         root.join("target").join("debug").join(format!("{bin}{}", std::env::consts::EXE_SUFFIX)),
     );
     emulator_env(&mut command, endpoint)
-        .env("QUEUE_URL", text("queue_url")?)
-        .env("TABLE_NAME", text("table_name")?)
+        .envs(runner_env(outputs)?)
         .env("LOCAL_API_PORT", api_port.to_string());
-    for (name, value) in outputs.get("local_runner_settings").and_then(Value::as_object).into_iter().flatten()
-    {
-        command.env(name, value.to_string());
-    }
     if let Some(log) = log {
         let file = File::create(log).map_err(|e| format!("could not create {}: {e}", log.display()))?;
         let errors = file.try_clone().map_err(|e| e.to_string())?;

@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::progress::{Result, cargo};
-use crate::stack::{find_step, step_package, steps};
+use crate::stack::{files_of, find_step, step_package, steps};
 
 /// The package name, and the directory under the repository root.
 pub const WORKSHOP: &str = "workshop";
@@ -50,7 +50,7 @@ pub fn start(step: &str) -> Result {
 /// Replaces the working copy with `previous`'s files and the manifest `step` needs.
 fn fill(previous: &Path, step: &Path, workshop: &Path) -> Result {
     clear(workshop)?;
-    for entry in step_files(previous)? {
+    for entry in files_of(previous)? {
         if entry != Path::new("Cargo.toml") {
             copy_renamed(previous, &entry, workshop)?;
         }
@@ -68,7 +68,7 @@ pub fn check(step: &str) -> Result {
     for name in FROM_THE_STEP_CHECKED {
         remove(&workshop.join(name))?;
         if dir.join(name).is_dir() {
-            for entry in step_files(&dir)?.iter().filter(|entry| entry.starts_with(name)) {
+            for entry in files_of(&dir)?.iter().filter(|entry| entry.starts_with(name)) {
                 copy_renamed(&dir, entry, &workshop)?;
             }
         }
@@ -174,29 +174,6 @@ fn relative(path: &Path) -> &Path {
     path.strip_prefix(emulator::repo_root()).unwrap_or(path)
 }
 
-/// Every file of a step a learner sees (no build output, no Terraform working files), relative
-/// to the step.
-fn step_files(step: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut pending = vec![step.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            if name.starts_with('.') || name == "target" || name.ends_with(".snap.new") {
-                continue;
-            }
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.push(path.strip_prefix(step).map_err(|e| e.to_string())?.to_path_buf());
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
 /// Copies one file of `step` into the workshop, with the step's names made the workshop's.
 fn copy_renamed(step: &Path, file: &Path, workshop: &Path) -> Result {
     let to = workshop.join(file);
@@ -272,7 +249,7 @@ fn back_up(workshop: &Path) -> Result<Option<PathBuf>> {
     }
     let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
     let backup = emulator::repo_root().join("target").join("workshop-backups").join(seconds.to_string());
-    for file in step_files(workshop)? {
+    for file in files_of(workshop)? {
         let to = backup.join(&file);
         std::fs::create_dir_all(to.parent().expect("a parent")).map_err(|e| e.to_string())?;
         std::fs::copy(workshop.join(&file), &to)
@@ -307,7 +284,7 @@ fn remove(path: &Path) -> Result {
 /// as it was, whatever happens.
 pub fn self_test(steps_to_check: &[&str]) -> Result {
     let workshop = workshop_dir();
-    let saved = step_files(&workshop)?
+    let saved = files_of(&workshop)?
         .into_iter()
         .map(|file| std::fs::read(workshop.join(&file)).map(|bytes| (file, bytes)))
         .collect::<std::io::Result<Vec<_>>>()
@@ -319,7 +296,7 @@ pub fn self_test(steps_to_check: &[&str]) -> Result {
             return Err(format!("check {step} passed on step {step}'s starting point: it checks nothing"));
         }
         for file in
-            step_files(&dir)?.iter().filter(|file| file.starts_with("src") || file.starts_with("terraform"))
+            files_of(&dir)?.iter().filter(|file| file.starts_with("src") || file.starts_with("terraform"))
         {
             copy_renamed(&dir, file, &workshop)?;
         }

@@ -3,20 +3,21 @@
 
 #![allow(dead_code)] // each test crate uses its own part of this module
 
-use std::collections::HashMap;
+mod withhold;
+
+#[allow(unused_imports)] // only some test crates disturb DynamoDB
+pub use withhold::WithholdWrites;
+
 use std::marker::PhantomData;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use aws_sdk_dynamodb::config::interceptors::{
-    BeforeSerializationInterceptorContextMut, FinalizerInterceptorContextMut, FinalizerInterceptorContextRef,
-};
+use aws_sdk_dynamodb::config::interceptors::FinalizerInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
-use aws_sdk_dynamodb::operation::batch_write_item::{BatchWriteItemInput, BatchWriteItemOutput};
-use aws_sdk_dynamodb::types::{AttributeValue, WriteRequest};
+use aws_sdk_dynamodb::types::AttributeValue;
 use books::book::{Book, book_id};
 use books::message::BookMessage;
 use books::queue::BookQueue;
@@ -185,61 +186,6 @@ impl<O: std::fmt::Debug + Send + Sync + 'static> Intercept for CountOutputs<O> {
             && output.downcast_ref::<O>().is_some()
         {
             self.count.fetch_add(1, Ordering::SeqCst);
-        }
-        Ok(())
-    }
-}
-
-/// Plays DynamoDB under load: the first `BatchWriteItem` writes all but `withheld` of its
-/// items and reports those as `UnprocessedItems`, as a throttled table does.
-#[derive(Debug)]
-pub struct ThrottleFirstBatch {
-    withheld: usize,
-    pending: Mutex<Option<HashMap<String, Vec<WriteRequest>>>>,
-    done: Mutex<bool>,
-}
-
-impl ThrottleFirstBatch {
-    pub fn new(withheld: usize) -> Self {
-        ThrottleFirstBatch { withheld, pending: Mutex::new(None), done: Mutex::new(false) }
-    }
-}
-
-impl Intercept for ThrottleFirstBatch {
-    fn name(&self) -> &'static str {
-        "ThrottleFirstBatch"
-    }
-
-    fn modify_before_serialization(
-        &self,
-        context: &mut BeforeSerializationInterceptorContextMut<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let mut done = self.done.lock().expect("not poisoned");
-        if let (false, Some(input)) = (*done, context.input_mut().downcast_mut::<BatchWriteItemInput>()) {
-            *done = true;
-            let mut withheld = HashMap::new();
-            for (table, requests) in input.request_items.iter_mut().flatten() {
-                let keep = requests.len().saturating_sub(self.withheld);
-                withheld.insert(table.clone(), requests.split_off(keep));
-            }
-            *self.pending.lock().expect("not poisoned") = Some(withheld);
-        }
-        Ok(())
-    }
-
-    fn modify_before_completion(
-        &self,
-        context: &mut FinalizerInterceptorContextMut<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        if let Some(Ok(output)) = context.output_or_error_mut()
-            && let Some(output) = output.downcast_mut::<BatchWriteItemOutput>()
-            && let Some(withheld) = self.pending.lock().expect("not poisoned").take()
-        {
-            output.unprocessed_items = Some(withheld);
         }
         Ok(())
     }
