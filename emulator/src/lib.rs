@@ -124,6 +124,19 @@ impl Emulator {
         if said_ready && wait_for_port(port, START_TIMEOUT) { Ok(emulator) } else { Err(not_ready) }
     }
 
+    /// Starts moto on a free port. A port found free can be taken before moto binds it (by any
+    /// outgoing connection's ephemeral port), so a port taken in between means trying another.
+    pub fn start_on_a_free_port() -> Result<Self, Error> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match Emulator::start(free_port()) {
+                Err(Error::PortInUse(_)) if attempts < 5 => continue,
+                started => return started,
+            }
+        }
+    }
+
     /// The URL to give the SDK and Terraform as `AWS_ENDPOINT_URL`.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
@@ -141,7 +154,7 @@ impl Emulator {
             if let Ok(url) = std::env::var("AWS_ENDPOINT_URL") {
                 return Ok(url);
             }
-            let emulator = Emulator::start(free_port()).map_err(|e| e.to_string())?;
+            let emulator = Emulator::start_on_a_free_port().map_err(|e| e.to_string())?;
             let endpoint = emulator.endpoint.clone();
             // Kept alive until the process exits; its stdin closes then and it stops.
             std::mem::forget(emulator);

@@ -21,7 +21,7 @@ const MAX_RECEIVE_COUNT: &str = "max_receive_count=10";
 /// `cargo xtask chaos`: setup, a fresh emulator, then [`fault_run`].
 pub fn run(books: usize) -> Result {
     let tools = setup::run()?;
-    let emulator = stack::start_emulator(emulator::free_port())?;
+    let emulator = stack::start_emulator_on_a_free_port()?;
     fault_run(&tools, emulator.endpoint(), books)
 }
 

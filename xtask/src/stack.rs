@@ -46,6 +46,15 @@ pub fn start_emulator(port: u16) -> Result<Emulator> {
     })
 }
 
+/// The emulator on whichever port is free, for runs nobody connects to by hand.
+pub fn start_emulator_on_a_free_port() -> Result<Emulator> {
+    stage("emulator", "start the AWS emulator (moto) on a free port", || {
+        let emulator = Emulator::start_on_a_free_port().map_err(|e| e.to_string())?;
+        println!("    at {}", emulator.endpoint());
+        Ok(emulator)
+    })
+}
+
 /// `terraform`, with xtask's CLI configuration and no prompts.
 pub fn terraform(rc: &Path) -> Command {
     let mut command = Command::new("terraform");

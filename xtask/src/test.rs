@@ -25,7 +25,7 @@ pub fn run() -> Result {
     stage("clippy", "cargo clippy on every crate and target, warnings are errors", || {
         run_command(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;
-    let emulator = stack::start_emulator(emulator::free_port())?;
+    let emulator = stack::start_emulator_on_a_free_port()?;
     let endpoint = emulator.endpoint().to_owned();
     stage("cargo test", "unit, snapshot and emulator tests of every crate", || {
         run_command(emulator_env(&mut cargo(root), &endpoint).args(["test", "--workspace"]))
