@@ -1,7 +1,7 @@
 //! The local runner of `src/bin/local.rs`, with one fault of its own: DynamoDB "throttles"
 //! the consumer, leaving part of every few `BatchWriteItem` calls in `UnprocessedItems`, as a
-//! table over its capacity does. The fault run (`cargo xtask chaos`, `tests/chaos.rs`) starts,
-//! kills and restarts it; nothing else should use it.
+//! table over its capacity does. The fault run (`cargo xtask chaos`, `fault_run` in
+//! `tests/end_to_end.rs`) starts, kills and restarts it; nothing else should use it.
 //!
 //! `CHAOS_WITHHOLD_EVERY` (default 3): every that many calls, the last `CHAOS_WITHHOLD_ITEMS`
 //! (default 5) write requests are not sent and come back as unprocessed.

@@ -335,10 +335,11 @@ async fn post_until_accepted(
 }
 
 /// Messages in the queue above which the clients hold new books back, and below which they
-/// go on. moto's SQS slows down as its queue grows (measured here: `SendMessage` 3 ms on an
-/// empty queue, 76 ms with 4,000 messages, and receive-and-delete of 10 from 0.3 to 2.2 s),
-/// until the functions' one-second SDK timeouts fail every call; AWS's queue does not. So the
-/// run keeps the emulator's queue short; retries are never held back.
+/// go on. moto's SQS scans the whole queue on every call, so it slows down as the queue grows
+/// (before the emulator's cheaper clock, see `emulator/src/lib.rs`: `SendMessage` took 3 ms on
+/// an empty queue and 76 ms with 4,000 messages), until the functions' one-second SDK timeouts
+/// fail every call; AWS's queue does not. So the run keeps the emulator's queue short; retries
+/// are never held back.
 const BACKLOG_HIGH: usize = 400;
 const BACKLOG_LOW: usize = 200;
 

@@ -1,5 +1,10 @@
-//! Properties of `POST /books` over generated bodies: every body is answered 202 or 4xx (never
-//! a panic, never a 5xx); a 4xx never queues anything; a 202 queues exactly one message.
+//! Properties of the producer over generated requests: every request, whatever its method,
+//! path, headers and body, is answered without a panic or a 5xx; a 4xx never queues anything
+//! and says why; a 202 queues exactly one message.
+//!
+//! 256 cases per property in `cargo test`; `cargo xtask fuzz` runs as many as it is told (it
+//! sets `PROPTEST_CASES`). A failing case is saved, shrunk, in `properties.proptest-regressions`,
+//! which is committed: from then on it runs first, every time, as a regression test.
 
 mod common;
 
@@ -34,31 +39,36 @@ thread_local! {
 
 /// Posts `body` and checks the properties; returns the status.
 fn post_and_check(content_type: &str, body: &[u8]) -> Result<u16, TestCaseError> {
-    SUBJECT.with(|subject| post_and_check_with(subject, content_type, body))
+    request_and_check("POST", "/books", &[("content-type", content_type)], body)
 }
 
-fn post_and_check_with(
-    Subject { runtime, producer, sends }: &Subject,
-    content_type: &str,
+/// Sends a request and checks the properties; returns the status.
+fn request_and_check(
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
     body: &[u8],
 ) -> Result<u16, TestCaseError> {
-    let body = String::from_utf8_lossy(body);
-    let before = sends.load(Ordering::SeqCst);
-    let response = runtime
-        .block_on(producer.handle(api_request("POST", "/books", &[("content-type", content_type)], &body)))
-        .map_err(|e| TestCaseError::fail(format!("the handler failed: {e}")))?;
-    let status = response.status().as_u16();
-    let sent = sends.load(Ordering::SeqCst) - before;
-    match status {
-        202 => prop_assert_eq!(sent, 1, "a 202 queues exactly one message"),
-        400..=499 => {
-            prop_assert_eq!(sent, 0, "a 4xx queues nothing");
-            let answer: Value = serde_json::from_slice(response.body().as_ref()).expect("a JSON error");
-            prop_assert!(answer["error"].is_string(), "a 4xx says why: {}", answer);
+    SUBJECT.with(|Subject { runtime, producer, sends }| {
+        let body = String::from_utf8_lossy(body);
+        let before = sends.load(Ordering::SeqCst);
+        let response = runtime
+            .block_on(producer.handle(api_request(method, path, headers, &body)))
+            .map_err(|e| TestCaseError::fail(format!("the handler failed: {e}")))?;
+        let status = response.status().as_u16();
+        let sent = sends.load(Ordering::SeqCst) - before;
+        match status {
+            202 => prop_assert_eq!(sent, 1, "a 202 queues exactly one message"),
+            200 => prop_assert_eq!(sent, 0, "a 200 only reads"),
+            400..=499 => {
+                prop_assert_eq!(sent, 0, "a 4xx queues nothing");
+                let answer: Value = serde_json::from_slice(response.body().as_ref()).expect("a JSON error");
+                prop_assert!(answer["error"].is_string(), "a 4xx says why: {}", answer);
+            }
+            other => prop_assert!(false, "unexpected status {other}"),
         }
-        other => prop_assert!(false, "unexpected status {other}"),
-    }
-    Ok(status)
+        Ok(status)
+    })
 }
 
 fn isbn13() -> impl Strategy<Value = String> {
@@ -141,8 +151,61 @@ fn book_like() -> impl Strategy<Value = Value> {
         })
 }
 
+/// Methods API Gateway passes on, and made-up ones.
+fn method() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec!["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+            .prop_map(String::from),
+        "[A-Z]{1,10}",
+    ]
+}
+
+/// Paths near the routes and far from them: trailing slashes, ids valid and not, percent
+/// escapes (valid or not), doubled slashes, queries.
+fn path() -> impl Strategy<Value = String> {
+    let segment = "[A-Za-z0-9._~%-]{0,40}";
+    prop_oneof![
+        Just("/books".to_owned()),
+        Just("/books/".to_owned()),
+        any::<u128>().prop_map(|n| format!("/books/{}", uuid::Uuid::from_u128(n))),
+        segment.prop_map(|s| format!("/books/{s}")),
+        proptest::collection::vec(segment, 0..5).prop_map(|s| format!("/{}", s.join("/"))),
+        (prop::sample::select(vec!["/books", "//books", "/BOOKS", "/books/"]), "[a-z0-9=&%]{0,30}")
+            .prop_map(|(p, q)| format!("{p}?{q}")),
+    ]
+}
+
+/// Header sets: the ones the producer reads, with any values, and strangers.
+fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
+    let name = prop_oneof![
+        prop::sample::select(vec!["content-type", "idempotency-key", "accept", "content-encoding"])
+            .prop_map(String::from),
+        "[a-z][a-z0-9-]{0,20}",
+    ];
+    let value = prop_oneof![
+        "[ -~]{0,100}",
+        Just("application/json".to_owned()),
+        Just("application/json; charset=utf-8".to_owned())
+    ];
+    proptest::collection::vec((name, value), 0..6)
+}
+
+fn body() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        book_like().prop_map(|book| book.to_string().into_bytes()),
+        proptest::collection::vec(any::<u8>(), 0..512),
+    ]
+}
+
+// `ProptestConfig::default()` reads `PROPTEST_CASES` (256 when it is unset).
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::default())]
+
+    #[test]
+    fn any_request_is_answered_without_a_5xx(method in method(), path in path(), headers in headers(), body in body()) {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        request_and_check(&method, &path, &headers, &body)?;
+    }
 
     #[test]
     fn book_shaped_bodies_are_accepted_once_or_refused_with_a_reason(book in book_like()) {

@@ -15,7 +15,7 @@ use hyper::body::Incoming;
 use lambda_runtime::Error;
 use serde_json::Value;
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, watch};
 
 use crate::http_front::serve_connections;
 
@@ -36,6 +36,8 @@ pub struct RuntimeApi {
     pub addr: SocketAddr,
     events: Arc<Pending>,
     outcomes: mpsc::UnboundedReceiver<Outcome>,
+    /// How many `next` requests have arrived: the first one ends a function's init.
+    next_requests: watch::Receiver<u64>,
 }
 
 impl RuntimeApi {
@@ -45,12 +47,20 @@ impl RuntimeApi {
         let addr = listener.local_addr()?;
         let events = Arc::new((Mutex::new(VecDeque::new()), Notify::new()));
         let (report, outcomes) = mpsc::unbounded_channel();
-        let queue = events.clone();
+        let (count_next, next_requests) = watch::channel(0);
+        let (queue, count_next) = (events.clone(), Arc::new(count_next));
         tokio::spawn(serve_connections(listener, move |_client, request| {
-            let (queue, report) = (queue.clone(), report.clone());
-            async move { answer(request, &queue, &report).await }
+            let (queue, report, count_next) = (queue.clone(), report.clone(), count_next.clone());
+            async move { answer(request, &queue, &report, &count_next).await }
         }));
-        Ok(RuntimeApi { addr, events, outcomes })
+        Ok(RuntimeApi { addr, events, outcomes, next_requests })
+    }
+
+    /// Waits until the function has asked for work `count` times in all. The first request
+    /// is where Lambda's init phase ends (and the benchmark's cold-init clock stops).
+    pub async fn asked_for_work(&mut self, count: u64) {
+        // The sender lives as long as the server task, which lives as long as the runtime.
+        let _ = self.next_requests.wait_for(|asked| *asked >= count).await;
     }
 
     /// Queues one invocation: the function gets it on its next `next` request.
@@ -81,12 +91,14 @@ async fn answer(
     request: hyper::Request<Incoming>,
     events: &Pending,
     report: &mpsc::UnboundedSender<Outcome>,
+    count_next: &watch::Sender<u64>,
 ) -> hyper::Response<Full<Bytes>> {
     let path = request.uri().path().to_owned();
     let Some(rest) = path.strip_prefix(PREFIX) else {
         return reply(404, Bytes::new(), None);
     };
     if rest == "next" {
+        count_next.send_modify(|asked| *asked += 1);
         let (request_id, event) = loop {
             let next = events.0.lock().expect("not poisoned").pop_front();
             match next {

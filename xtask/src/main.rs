@@ -3,13 +3,15 @@
 //! Every command a learner, an instructor or CI runs goes through here, so that they all run
 //! the same way on every machine: `setup` installs the pinned tools, `doctor` checks a machine,
 //! `book` serves the workshop, `start` and `check` drive a learner's exercises, `local` runs
-//! the system against the local emulator, `test` runs every check CI runs.
+//! the system against the local emulator, `bench` measures it, `test` runs every check CI runs.
 
+mod bench;
 mod book;
 mod chaos;
 mod diffs;
 mod doctor;
 mod features;
+mod fuzz;
 mod package;
 mod progress;
 mod setup;
@@ -41,6 +43,12 @@ commands:
   chaos     the fault run: books posted through outages, a killed runner and throttled writes;
             fails on any book lost or stored twice
               --books <N>             how many books (default 10000)
+  bench     measure cold starts, zip sizes, consumer and API throughput and build times
+            against their baselines, and write them into the book (book/src/performance.md)
+              --quick                 every part once and small, to see it runs (no cold
+                                      builds; the page goes to target/bench/ instead)
+  fuzz      the producer under generated requests (any method, path, headers, body), at scale
+              --cases <N>             cases per property (default 100000)
   diffs     write what each workshop step adds to the previous one (book/src/diffs/)
   test      every check CI runs: fmt, clippy, tests, Terraform, the book, the end-to-end test";
 
@@ -54,6 +62,8 @@ enum Task {
     Local(stack::Ports),
     Package(package::Arch, package::Functions),
     Chaos(usize),
+    Bench(bench::Plan),
+    Fuzz(usize),
     Diffs,
     Test,
     Help,
@@ -84,13 +94,18 @@ fn parse(args: &[String]) -> Result<Task, String> {
         Some("package") => parse_package(&args[1..]).map(|(arch, functions)| Task::Package(arch, functions)),
         Some("chaos") => match &args[1..] {
             [] => Ok(Task::Chaos(chaos::FULL_RUN_BOOKS)),
-            [flag, books] if flag == "--books" => books
-                .parse()
-                .ok()
-                .filter(|books| *books > 0)
-                .map(Task::Chaos)
-                .ok_or_else(|| format!("--books needs a positive number, not {books:?}")),
+            [flag, books] if flag == "--books" => positive("--books", books).map(Task::Chaos),
             _ => Err(format!("usage: cargo xtask chaos [--books N]\n\n{USAGE}")),
+        },
+        Some("fuzz") => match &args[1..] {
+            [] => Ok(Task::Fuzz(fuzz::DEFAULT_CASES)),
+            [flag, cases] if flag == "--cases" => positive("--cases", cases).map(Task::Fuzz),
+            _ => Err(format!("usage: cargo xtask fuzz [--cases N]\n\n{USAGE}")),
+        },
+        Some("bench") => match &args[1..] {
+            [] => Ok(Task::Bench(bench::Plan::FULL)),
+            [flag] if flag == "--quick" => Ok(Task::Bench(bench::Plan::QUICK)),
+            _ => Err(format!("usage: cargo xtask bench [--quick]\n\n{USAGE}")),
         },
         Some("diffs") => alone(Task::Diffs),
         Some("test") => alone(Task::Test),
@@ -112,6 +127,8 @@ fn main() -> ExitCode {
         Task::Local(ports) => stack::run_local(ports),
         Task::Package(arch, functions) => package::build(&setup::run()?, arch, &functions),
         Task::Chaos(books) => chaos::run(books),
+        Task::Bench(plan) => bench::run(plan),
+        Task::Fuzz(cases) => fuzz::run(cases),
         Task::Diffs => diffs::write(),
         Task::Test => test::run(),
         Task::Help => {
@@ -126,6 +143,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn positive(flag: &str, value: &str) -> Result<usize, String> {
+    value
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{flag} needs a positive number, not {value:?}"))
 }
 
 fn parse_package(args: &[String]) -> Result<(package::Arch, package::Functions), String> {

@@ -44,7 +44,7 @@ impl Arch {
     }
 }
 
-fn lambda_dir() -> PathBuf {
+pub fn lambda_dir() -> PathBuf {
     emulator::repo_root().join("target").join("lambda")
 }
 
@@ -99,22 +99,11 @@ pub fn build(tools: &Tools, arch: Arch, functions: &Functions) -> Result {
     let what =
         format!("cargo lambda build: release zips of {producer} and {consumer} ({})", arch.terraform_name());
     stage("package", &what, || {
-        // cargo-lambda finds zig (from the same .venv) on PATH.
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let path =
-            std::env::join_paths(std::iter::once(tools.venv_bin.clone()).chain(std::env::split_paths(&path)))
-                .map_err(|e| e.to_string())?;
-        run_command(
-            Command::new(tools.venv_bin.join("cargo-lambda"))
-                .current_dir(emulator::repo_root())
-                .env("PATH", path)
-                .args(["lambda", "build", "--release", arch.cargo_lambda_flag(), "--output-format", "zip"])
-                .args(["--package", &functions.package, "--bin", &producer, "--bin", &consumer]),
-        )
-        .map_err(|e| match arch {
-            Arch::Arm64 => format!("{e}: building for arm64 needs its Rust target (`rustup target add aarch64-unknown-linux-gnu`)"),
-            Arch::X86_64 => e,
-        })?;
+        run_command(cargo_lambda(tools, arch)?.args(["--package", &functions.package, "--bin", &producer, "--bin", &consumer]))
+            .map_err(|e| match arch {
+                Arch::Arm64 => format!("{e}: building for arm64 needs its Rust target (`rustup target add aarch64-unknown-linux-gnu`)"),
+                Arch::X86_64 => e,
+            })?;
         for function in [&producer, &consumer] {
             let zip = lambda_dir().join(function).join("bootstrap.zip");
             let bytes = std::fs::metadata(&zip).map_err(|e| format!("no {}: {e}", zip.display()))?.len();
@@ -128,6 +117,27 @@ pub fn build(tools: &Tools, arch: Arch, functions: &Functions) -> Result {
         println!("    {} written", functions.manifest_path().display());
         Ok(())
     })
+}
+
+/// `cargo lambda build` of release zips for `arch`, to which the caller adds what to build.
+pub fn cargo_lambda(tools: &Tools, arch: Arch) -> Result<Command> {
+    // cargo-lambda finds zig (from the same .venv) on PATH.
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path =
+        std::env::join_paths(std::iter::once(tools.venv_bin.clone()).chain(std::env::split_paths(&path)))
+            .map_err(|e| e.to_string())?;
+    let mut command = Command::new(tools.venv_bin.join("cargo-lambda"));
+    command.current_dir(emulator::repo_root()).env("PATH", path).args([
+        "lambda",
+        "build",
+        "--release",
+        arch.cargo_lambda_flag(),
+        "--output-format",
+        "zip",
+        // Without `workspace-hack` (see final/Cargo.toml): only the features the functions use.
+        "--no-default-features",
+    ]);
+    Ok(command)
 }
 
 /// For the emulator, which stores function code but never runs it: the zips already built,

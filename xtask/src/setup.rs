@@ -44,6 +44,10 @@ const MIRROR_DIRS: [&str; 5] = [
 /// mdbook-mermaid 0.17 is the release that speaks it.
 const CARGO_TOOLS: [(&str, &str); 2] = [("mdbook", "0.5.4"), ("mdbook-mermaid", "0.17.1")];
 
+/// What only `cargo xtask bench` needs, installed by it (so `cargo xtask test` never waits for
+/// it): the HTTP load generator.
+const BENCH_TOOLS: [(&str, &str); 1] = [("oha", "1.16.0")];
+
 /// Where the cargo-installed tools go.
 pub const TOOLS_DIR: &str = ".tools";
 
@@ -76,17 +80,24 @@ pub fn run() -> Result<Tools> {
         let venv_bin = install(&TOOLS)?;
         let checkov = install(&CHECKOV)?.join("checkov");
         let terraform_rc = write_terraform_rc(root)?;
-        let tools_bin = install_cargo_tools(root)?;
+        let tools_bin = install_cargo_tools(root, &CARGO_TOOLS)?;
         Ok(Tools { venv_bin, terraform_rc, checkov, tools_bin })
     })
 }
 
-/// Installs each of [`CARGO_TOOLS`] into `.tools` unless that version is there already;
-/// returns `.tools/bin`.
-fn install_cargo_tools(root: &Path) -> Result<PathBuf> {
+/// Installs [`BENCH_TOOLS`] into `.tools`; returns `.tools/bin`.
+pub fn install_bench_tools() -> Result<PathBuf> {
+    stage("setup", "the benchmark's load generator, pinned, into .tools", || {
+        install_cargo_tools(emulator::repo_root(), &BENCH_TOOLS)
+    })
+}
+
+/// Installs each of `tools` (crate, version) into `.tools` unless that version is there
+/// already; returns `.tools/bin`.
+fn install_cargo_tools(root: &Path, tools: &[(&str, &str)]) -> Result<PathBuf> {
     let dir = root.join(TOOLS_DIR);
     let bin = dir.join("bin");
-    for (tool, version) in CARGO_TOOLS {
+    for &(tool, version) in tools {
         let installed = output(Command::new(bin.join(tool)).arg("--version")).unwrap_or_default();
         if installed.split_whitespace().any(|word| word.trim_start_matches('v') == version) {
             println!("    {tool} {version} is installed in {TOOLS_DIR}");
