@@ -279,8 +279,32 @@ pub fn port_is_free(port: u16) -> bool {
     TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok()
 }
 
-/// A port the operating system considers free right now.
+/// A port free right now, for a server started next (the emulator, a local runner).
+///
+/// Between this check and the server's bind, another process may take the port. The port
+/// the OS picks for `bind(0)` lies in its ephemeral range, the range every outgoing connection
+/// takes its local port from, and the tests make thousands of connections. So the port comes
+/// from below that range, where no connection can take it; the OS's own pick is the fallback.
 pub fn free_port() -> u16 {
+    let ephemeral_start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32_768);
+    // Well above the ports people run servers on (3000, 4566, 8000, 8080, …).
+    let below_ephemeral = 20_000..ephemeral_start;
+    if !below_ephemeral.is_empty() {
+        // Processes started together (parallel test binaries) start their search apart.
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let span = u32::from(below_ephemeral.end - below_ephemeral.start);
+        let start = (nanos.subsec_nanos() ^ std::process::id().wrapping_mul(7_919)) % span;
+        for attempt in 0..64 {
+            let offset = (start + attempt * 7_919) % span;
+            let port = below_ephemeral.start + u16::try_from(offset).unwrap_or(0);
+            if port_is_free(port) {
+                return port;
+            }
+        }
+    }
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())

@@ -8,7 +8,7 @@ use crate::package;
 use crate::progress::{Result, cargo, run_command, stage};
 use crate::setup;
 use crate::stack::{self, Terraform, emulator_env};
-use crate::{book, chaos, doctor, features, workshop};
+use crate::{bench, book, chaos, doctor, features, workshop};
 
 pub fn run() -> Result {
     let root = emulator::repo_root();
@@ -131,6 +131,9 @@ pub fn run() -> Result {
         });
     end_to_end.and(destroy)?;
     chaos::fault_run(&tools, &endpoint, FAULT_RUN_BOOKS)?;
+    drop(emulator);
+    // The benchmark, every part once and small: it reports nothing, but it cannot rot.
+    bench::run(bench::Plan::QUICK)?;
     println!("\nAll checks passed.");
     Ok(())
 }
