@@ -2,9 +2,9 @@
 //! or the SDK. xtask builds what is measured, starts the emulator (`AWS_ENDPOINT_URL`), runs
 //! this, and writes the performance page from the JSON it prints.
 //!
-//! - `bench cold-init RUNS NAME=BOOTSTRAP...`: starts each bootstrap under a Runtime API host,
-//!   RUNS times, in turn, and times its init (process start to its first request for work),
-//!   its first invocation and its warm invocations.
+//! - `bench cold-init RUNS WARM NAME=BOOTSTRAP...`: starts each bootstrap under a Runtime API
+//!   host, RUNS times, in turns, and times its init (process start to its first request for
+//!   work), its first invocation and WARM warm invocations.
 //! - `bench consumer MESSAGES RUNS`: queues the same MESSAGES books for the real consumer and
 //!   for a naive one (one `PutItem` per record, in order), drains each through the local
 //!   runner's poller, and counts records per second and write calls per record.
@@ -36,8 +36,6 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use tokio::task::JoinSet;
 
-/// Warm invocations after the first one, per cold start.
-const WARM_INVOCATIONS: usize = 20;
 /// `SendMessageBatch` calls in flight while the queue is filled.
 const FILL_CONCURRENCY: usize = 8;
 
@@ -48,16 +46,15 @@ async fn main() -> Result<(), Error> {
         let arg = args.get(i).ok_or("missing a number")?;
         arg.parse().map_err(|_| format!("{arg:?} is not a number").into())
     };
-    let result =
-        match args.first().map(String::as_str) {
-            Some("cold-init") => cold_init(number(1)?, &args[2..]).await?,
-            Some("consumer") => consumer_throughput(number(1)?, number(2)?).await?,
-            Some("api-baseline") => return api_baseline(u16::try_from(number(1)?)?).await,
-            _ => return Err(
-                "usage: bench cold-init RUNS NAME=BOOTSTRAP... | consumer MESSAGES RUNS | api-baseline PORT"
-                    .into(),
-            ),
-        };
+    let result = match args.first().map(String::as_str) {
+        Some("cold-init") => cold_init(number(1)?, number(2)?, &args[3..]).await?,
+        Some("consumer") => consumer_throughput(number(1)?, number(2)?).await?,
+        Some("api-baseline") => return api_baseline(u16::try_from(number(1)?)?).await,
+        _ => return Err(
+            "usage: bench cold-init RUNS WARM NAME=BOOTSTRAP... | consumer MESSAGES RUNS | api-baseline PORT"
+                .into(),
+        ),
+    };
     println!("{result}");
     Ok(())
 }
@@ -65,7 +62,7 @@ async fn main() -> Result<(), Error> {
 /// Init, first invocation and warm invocations of each bootstrap, in milliseconds, one list
 /// per function. The functions take turns, starting one further along on every run, so that
 /// no function always runs first (with the coldest page cache) or last.
-async fn cold_init(runs: usize, functions: &[String]) -> Result<Value, Error> {
+async fn cold_init(runs: usize, warm: usize, functions: &[String]) -> Result<Value, Error> {
     let functions: Vec<(&str, &str)> = functions
         .iter()
         .map(|f| f.split_once('=').ok_or("NAME=BOOTSTRAP expected"))
@@ -77,7 +74,7 @@ async fn cold_init(runs: usize, functions: &[String]) -> Result<Value, Error> {
         for turn in 0..functions.len() {
             let index = (run + turn) % functions.len();
             let (name, bootstrap) = functions[index];
-            let timings = start_and_invoke(name, bootstrap, &queue_url, &table).await?;
+            let timings = start_and_invoke(name, bootstrap, warm, &queue_url, &table).await?;
             for (key, values) in ["init", "first", "warm"].into_iter().zip(timings) {
                 let list = results[index][key].as_array_mut().expect("a list");
                 list.extend(values.into_iter().map(Value::from));
@@ -92,6 +89,7 @@ async fn cold_init(runs: usize, functions: &[String]) -> Result<Value, Error> {
 async fn start_and_invoke(
     name: &str,
     bootstrap: &str,
+    warm: usize,
     queue_url: &str,
     table: &str,
 ) -> Result<[Vec<f64>; 3], Error> {
@@ -108,29 +106,36 @@ async fn start_and_invoke(
         .stderr(Stdio::null());
     let started = Instant::now();
     let mut child = command.spawn().map_err(|e| format!("cannot start {bootstrap}: {e}"))?;
-    let asked = tokio::time::timeout(Duration::from_secs(30), api.asked_for_work(1)).await;
-    let init = started.elapsed();
-    let mut invocations = Vec::new();
-    if asked.is_ok() {
-        for i in 0..=WARM_INVOCATIONS {
-            let started = Instant::now();
-            api.invoke(&format!("bench-{i}"), event_for(name, i)?);
-            match tokio::time::timeout(Duration::from_secs(30), api.outcome()).await {
-                Ok(Some(Outcome::Response { .. })) => invocations.push(millis(started.elapsed())),
-                other => {
-                    let _ = child.kill();
-                    return Err(format!("{name} did not answer invocation {i}: {other:?}").into());
-                }
-            }
-        }
-    }
+    let timings = time_invocations(&mut api, name, warm, started).await;
     let _ = child.kill();
     let _ = child.wait();
-    if asked.is_err() {
-        return Err(format!("{name} never asked the Runtime API for work within 30 s").into());
+    timings
+}
+
+/// Waits for the function started at `started` to ask for work, then invokes it `1 + warm`
+/// times, one after the other.
+async fn time_invocations(
+    api: &mut RuntimeApi,
+    name: &str,
+    warm: usize,
+    started: Instant,
+) -> Result<[Vec<f64>; 3], Error> {
+    let limit = Duration::from_secs(30);
+    tokio::time::timeout(limit, api.asked_for_work(1))
+        .await
+        .map_err(|_| format!("{name} never asked the Runtime API for work within 30 s"))?;
+    let init = millis(started.elapsed());
+    let mut invocations = Vec::with_capacity(1 + warm);
+    for i in 0..=warm {
+        let started = Instant::now();
+        api.invoke(&format!("bench-{i}"), event_for(name, i)?);
+        match tokio::time::timeout(limit, api.outcome()).await {
+            Ok(Some(Outcome::Response { .. })) => invocations.push(millis(started.elapsed())),
+            other => return Err(format!("{name} did not answer invocation {i}: {other:?}").into()),
+        }
     }
     let warm = invocations.split_off(1);
-    Ok([vec![millis(init)], invocations, warm])
+    Ok([vec![init], invocations, warm])
 }
 
 /// The event each function gets: a `POST /books` for the producer, a one-record batch for the

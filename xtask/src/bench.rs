@@ -21,7 +21,7 @@ use crate::setup::{self, Tools};
 use crate::stack::{self, emulator_env};
 
 /// How much to measure.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Plan {
     /// Cold starts of each function (the issue asks for at least 7).
     cold_starts: usize,
@@ -34,6 +34,8 @@ pub struct Plan {
     /// Cold builds of each kind, and edit-then-test loops.
     cold_builds: usize,
     edit_loops: usize,
+    /// Where the page goes, from the repository root.
+    page: &'static str,
 }
 
 impl Plan {
@@ -46,9 +48,10 @@ impl Plan {
         load_seconds: 10,
         cold_builds: 2,
         edit_loops: 5,
+        page: "book/src/performance.md",
     };
     /// `cargo xtask bench --quick`: every part once, small, to see that it all runs; no cold
-    /// builds, and the page goes to `target/bench/` instead of the book.
+    /// builds, and its page stays out of the book.
     pub const QUICK: Plan = Plan {
         cold_starts: 1,
         queued_books: 200,
@@ -57,6 +60,7 @@ impl Plan {
         load_seconds: 2,
         cold_builds: 0,
         edit_loops: 1,
+        page: "target/bench/performance-quick.md",
     };
 }
 
@@ -74,10 +78,8 @@ const EDITS: [(&str, &str); 2] = [
 /// figures with a target are measured as on Lambda: the bundle, and an empty directory.
 const CA_BUNDLES: [&str; 3] =
     ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"];
-/// Warm invocations after each cold start (`WARM_INVOCATIONS` in `final/examples/bench.rs`).
+/// Warm invocations after each cold start.
 const WARM_INVOCATIONS: usize = 20;
-/// The page this writes.
-const PAGE: &str = "book/src/performance.md";
 
 /// One line of the page's table: a measurement, its baseline, and the issue's target.
 struct Row {
@@ -91,7 +93,9 @@ struct Row {
 
 /// `cargo xtask bench`.
 pub fn run(plan: Plan) -> Result {
-    let Plan { cold_starts, queued_books, drains, load_rounds, load_seconds, cold_builds, edit_loops } = plan;
+    let Plan {
+        cold_starts, queued_books, drains, load_rounds, load_seconds, cold_builds, edit_loops, ..
+    } = plan;
     let started = Instant::now();
     // The functions' own binaries run here, so they are built for this machine.
     let (arch, triple) = match (std::env::consts::OS, std::env::consts::ARCH) {
@@ -139,8 +143,7 @@ pub fn run(plan: Plan) -> Result {
             ];
             let mut cold_init = Command::new(&harness);
             emulator_env(&mut cold_init, &endpoint)
-                .arg("cold-init")
-                .arg(cold_starts.to_string())
+                .args(["cold-init", &cold_starts.to_string(), &WARM_INVOCATIONS.to_string()])
                 .args(functions);
             let machine_layout = harness_json(&mut cold_init)?;
             let empty = out.join("no-certificate-files");
@@ -167,8 +170,8 @@ pub fn run(plan: Plan) -> Result {
         || {
             harness_json(emulator_env(&mut Command::new(&harness), &endpoint).args([
                 "consumer",
-                &plan.queued_books.to_string(),
-                &plan.drains.to_string(),
+                &queued_books.to_string(),
+                &drains.to_string(),
             ]))
         },
     )?;
@@ -190,10 +193,8 @@ pub fn run(plan: Plan) -> Result {
     let raw = serde_json::json!({ "cold_init": init, "consumer": consumers, "api": api, "build": builds });
     std::fs::write(out.join("results.json"), format!("{raw:#}\n")).map_err(|e| e.to_string())?;
     let page = page(&machine()?, &rows, started.elapsed(), plan);
-    let path = if plan == Plan::QUICK { out.join("performance-quick.md") } else { root.join(PAGE) };
-    std::fs::write(&path, page).map_err(|e| format!("could not write {}: {e}", path.display()))?;
-    let shown = path.strip_prefix(root).unwrap_or(&path).display();
-    println!("\n{shown} written (raw figures in target/bench/results.json).");
+    std::fs::write(root.join(plan.page), page).map_err(|e| format!("could not write {}: {e}", plan.page))?;
+    println!("\n{} written (raw figures in target/bench/results.json).", plan.page);
     Ok(())
 }
 
@@ -246,18 +247,18 @@ fn cold_init_rows(init: &Value) -> Result<Vec<Row>> {
     let figure = |function: &str, key: &str| median(&numbers(&init[function][key]));
     let mut rows = Vec::new();
     for (key, label, target) in [
-        ("init", ["Cold init, producer", "Cold init, consumer"], "≤ 2× hello-world"),
-        ("first", ["First invocation, producer", "First invocation, consumer"], "—"),
-        ("warm", ["Warm invocation p50, producer", "Warm invocation p50, consumer"], "—"),
+        ("init", "Cold init", "≤ 2× hello-world"),
+        ("first", "First invocation", "—"),
+        ("warm", "Warm invocation p50", "—"),
     ] {
         let hello = figure("hello", key);
-        for (function, what) in ["producer", "consumer"].into_iter().zip(label) {
+        for function in ["producer", "consumer"] {
             let measured = figure(function, key);
             if measured.is_nan() || hello.is_nan() {
                 return Err(format!("no {key} timings for {function}"));
             }
             rows.push(Row {
-                what: what.into(),
+                what: format!("{label}, {function}"),
                 measured: format!("{measured:.1} ms"),
                 baseline: format!("hello-world {hello:.1} ms"),
                 ratio: Some(measured / hello),
@@ -306,22 +307,12 @@ fn load_test(tools: &Tools, oha: &Path, harness: &Path, endpoint: &str, plan: Pl
     let result = (|| {
         let runner = stack::start_runner(&functions, endpoint, &outputs, emulator::free_port(), Some(&log))?;
         let baseline_port = emulator::free_port();
-        let mut baseline = Server(
-            Command::new(harness)
-                .args(["api-baseline", &baseline_port.to_string()])
-                .stdout(Stdio::null())
-                .spawn()
-                .map_err(|e| format!("could not start the baseline front: {e}"))?,
-        );
-        if !emulator::wait_for_port(baseline_port, Duration::from_secs(30)) {
-            return Err("the baseline front did not listen within 30 s".into());
-        }
+        let mut baseline = Command::new(harness);
+        baseline.args(["api-baseline", &baseline_port.to_string()]).stdout(Stdio::null());
+        let baseline = stack::Runner::start(&mut baseline, baseline_port)?;
         let mut results = serde_json::Map::new();
         for round in 0..plan.load_rounds {
-            let mut apis = [
-                ("producer", runner.api_url.clone()),
-                ("baseline", format!("http://127.0.0.1:{baseline_port}")),
-            ];
+            let mut apis = [("producer", runner.api_url.clone()), ("baseline", baseline.api_url.clone())];
             if round % 2 == 1 {
                 apis.reverse();
             }
@@ -331,21 +322,10 @@ fn load_test(tools: &Tools, oha: &Path, harness: &Path, endpoint: &str, plan: Pl
                 list.as_array_mut().expect("a list").push(summary);
             }
         }
-        let _ = baseline.0.kill();
         Ok(Value::Object(results))
     })();
     let destroyed = terraform.destroy(endpoint);
     result.and_then(|results| destroyed.map(|()| results))
-}
-
-/// Kills the child it holds when dropped.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// One oha round: requests/s, p50 and p99 in ms, and the answers by status code.

@@ -315,10 +315,25 @@ fn until_stopped_then_destroy(runner: Option<Runner>, terraform: &Terraform, end
     failure.map_or(Ok(()), Err)
 }
 
-/// The local runner of `final/`, stopped when dropped.
+/// A local HTTP server (the runner of `final/` or of a step, or the benchmark's baseline),
+/// stopped when dropped.
 pub struct Runner {
     child: Child,
     pub api_url: String,
+}
+
+impl Runner {
+    /// Starts `command`, which serves HTTP on `api_port`, and waits until it listens.
+    pub fn start(command: &mut Command, api_port: u16) -> Result<Runner> {
+        let child =
+            command.spawn().map_err(|e| format!("could not start {:?}: {e}", command.get_program()))?;
+        let runner = Runner { child, api_url: format!("http://127.0.0.1:{api_port}") };
+        if emulator::wait_for_port(api_port, Duration::from_secs(30)) {
+            Ok(runner)
+        } else {
+            Err(format!("{:?} did not listen on port {api_port} within 30 s", command.get_program()))
+        }
+    }
 }
 
 impl Drop for Runner {
@@ -368,13 +383,7 @@ pub fn start_runner(
         let errors = file.try_clone().map_err(|e| e.to_string())?;
         command.stdout(file).stderr(errors);
     }
-    let child = command.spawn().map_err(|e| format!("could not start the local runner: {e}"))?;
-    let runner = Runner { child, api_url: format!("http://127.0.0.1:{api_port}") };
-    if emulator::wait_for_port(api_port, Duration::from_secs(30)) {
-        Ok(runner)
-    } else {
-        Err(format!("the local runner did not listen on port {api_port} within 30 s"))
-    }
+    Runner::start(&mut command, api_port)
 }
 
 /// `cargo xtask local`.
