@@ -28,9 +28,11 @@ fn generate() -> Result<Vec<(PathBuf, String)>> {
         files.extend(files_of(after)?);
         let mut diff = String::new();
         for file in files {
-            let old =
-                renamed(&std::fs::read_to_string(before.join(&file)).unwrap_or_default(), before, after);
-            let new = std::fs::read_to_string(after.join(&file)).unwrap_or_default();
+            let read = |step: &Path| {
+                without_exercises(&std::fs::read_to_string(step.join(&file)).unwrap_or_default())
+            };
+            let old = renamed(&read(before), before, after);
+            let new = read(after);
             if old == new {
                 continue;
             }
@@ -62,6 +64,29 @@ fn renamed(text: &str, before: &Path, after: &Path) -> String {
     names(before).iter().zip(names(after)).fold(text.to_owned(), |text, (old, new)| text.replace(old, &new))
 }
 
+/// `text` without what only the book and the exercises use (the anchor and task markers, a
+/// manifest's task list), so a diff shows what the step changed in the code.
+fn without_exercises(text: &str) -> String {
+    let code = match text.find("[[package.metadata.workshop.tasks]]") {
+        Some(at) => {
+            let kept = &text[..at];
+            let comments = kept.trim_end().lines().rev().take_while(|line| line.starts_with('#')).count();
+            let lines: Vec<&str> = kept.trim_end().lines().collect();
+            lines[..lines.len() - comments].join("\n").trim_end().to_owned() + "\n"
+        }
+        None => text.to_owned(),
+    };
+    let is_marker = |line: &str| {
+        let line = line.trim_start().trim_start_matches("//").trim_start_matches('#').trim_start();
+        line.starts_with("ANCHOR: ") || line.starts_with("ANCHOR_END: ")
+    };
+    let mut out: String = code.lines().filter(|line| !is_marker(line)).collect::<Vec<_>>().join("\n");
+    if code.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
 /// Writes every diff.
 pub fn write() -> Result {
     std::fs::create_dir_all(diffs_dir()).map_err(|e| e.to_string())?;
@@ -83,4 +108,17 @@ pub fn check() -> Result {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_leaves_out_the_anchors_and_the_task_list() {
+        let manifest = "[package]\nname = \"x\"\n\n# Chapter 01's exercises.\n[[package.metadata.workshop.tasks]]\nid = \"put\"\n";
+        assert_eq!(without_exercises(manifest), "[package]\nname = \"x\"\n");
+        let code = "fn put() {\n    // ANCHOR: task_put Put it\n    x();\n    // ANCHOR_END: task_put\n}\n# ANCHOR: iam\n";
+        assert_eq!(without_exercises(code), "fn put() {\n    x();\n}\n");
+    }
 }

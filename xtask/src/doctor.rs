@@ -94,10 +94,12 @@ fn python_venv() -> Verdict {
 
 fn provider() -> Verdict {
     match setup::provider_mirror() {
-        Some(mirror) => Verdict::Ok(format!("Terraform AWS provider: a mirror in {}", mirror.display())),
-        None => Verdict::Note(
-            "Terraform AWS provider: no mirror here, `terraform init` downloads it (about 150 MB per \
-             machine); offline, set TF_PROVIDER_MIRROR (see the troubleshooting chapter)"
+        Err(problem) => Verdict::Fix(problem),
+        Ok(Some(mirror)) => Verdict::Ok(format!("Terraform AWS provider: a mirror in {}", mirror.display())),
+        Ok(None) => Verdict::Note(
+            "Terraform AWS provider: no mirror here, the first `terraform init` downloads it (about \
+             150 MB) into .tools/terraform-plugin-cache and later ones reuse it; offline, set \
+             TF_PROVIDER_MIRROR (see the troubleshooting chapter)"
                 .into(),
         ),
     }

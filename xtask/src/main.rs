@@ -2,7 +2,7 @@
 //!
 //! Every command a learner, an instructor or CI runs goes through here, so that they all run
 //! the same way on every machine: `setup` installs the pinned tools, `doctor` checks a machine,
-//! `book` serves the workshop, `start` and `check` drive a learner's exercises, `local` runs
+//! `book` serves the workshop, `start`, `check` and `solve` drive a learner's exercises, `local` runs
 //! the system against the local emulator, `bench` measures it, `test` runs every check CI runs.
 
 mod bench;
@@ -29,8 +29,9 @@ commands:
   doctor    check this machine is ready for the workshop, one line per prerequisite
   book      serve the book on http://127.0.0.1:8000, rebuilt on every save
               --check                 instead, check and build it as `cargo xtask test` does
-  start NN  put step NN-1's code into workshop/, to write chapter NN's exercises there
-  check NN  run step NN's tests against workshop/, say which pass and what to read next
+  start NN  write step NN into workshop/ with chapter NN's tasks left as todo!()s
+  check NN  run step NN's tests against workshop/ and name the task of each failure
+  solve NN  write step NN's solution into workshop/ (what you had is backed up first)
   local     run the whole system locally: emulator, Terraform apply, API and consumer
               --api-port <port>       where the API listens (default 3000)
               --emulator-port <port>  where the AWS emulator listens (default 4566)
@@ -59,6 +60,7 @@ enum Task {
     Book { check: bool },
     Start(String),
     Check(String),
+    Solve(String),
     Local(stack::Ports),
     Package(package::Arch, package::Functions),
     Chaos(usize),
@@ -90,6 +92,7 @@ fn parse(args: &[String]) -> Result<Task, String> {
         },
         Some("start") => step("start").map(Task::Start),
         Some("check") => step("check").map(Task::Check),
+        Some("solve") => step("solve").map(Task::Solve),
         Some("local") => parse_local(&args[1..]).map(Task::Local),
         Some("package") => parse_package(&args[1..]).map(|(arch, functions)| Task::Package(arch, functions)),
         Some("chaos") => match &args[1..] {
@@ -124,6 +127,7 @@ fn main() -> ExitCode {
         Task::Book { check: true } => book::check(&setup::run()?),
         Task::Start(step) => workshop::start(&step),
         Task::Check(step) => workshop::check(&step),
+        Task::Solve(step) => workshop::solve(&step),
         Task::Local(ports) => stack::run_local(ports),
         Task::Package(arch, functions) => package::build(&setup::run()?, arch, &functions),
         Task::Chaos(books) => chaos::run(books),

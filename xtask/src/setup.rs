@@ -161,7 +161,15 @@ fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
     let dir = root.join("target").join("xtask");
     std::fs::create_dir_all(&dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
     let path = dir.join("terraform.rc");
-    let config = match provider_mirror() {
+    // Outside target/, so `cargo clean` keeps it. Without a lock file (each emulator run's
+    // init has none) Terraform uses the cache only when told it may.
+    let cache = plugin_cache(root);
+    std::fs::create_dir_all(&cache).map_err(|e| format!("could not create {}: {e}", cache.display()))?;
+    let cache_config = format!(
+        "plugin_cache_dir = {:?}\nplugin_cache_may_break_dependency_lock_file = true\n",
+        cache.display().to_string()
+    );
+    let installation = match provider_mirror()? {
         Some(mirror) => {
             println!("    Terraform: using the AWS provider mirror in {}", mirror.display());
             format!(
@@ -171,38 +179,64 @@ fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
         }
         None => {
             println!(
-                "    Terraform: no provider mirror found, `terraform init` will download from the registry"
+                "    Terraform: no provider mirror found; the first `terraform init` downloads the provider \
+                 into {}, and every later one reuses it",
+                cache.strip_prefix(root).unwrap_or(&cache).display()
             );
             String::new()
         }
     };
-    std::fs::write(&path, config).map_err(|e| format!("could not write {}: {e}", path.display()))?;
+    std::fs::write(&path, cache_config + &installation)
+        .map_err(|e| format!("could not write {}: {e}", path.display()))?;
     Ok(path)
 }
 
-/// The first directory that holds `registry.terraform.io/hashicorp/aws` for this platform, in
-/// either of a filesystem mirror's layouts (unpacked `<version>/<os>_<arch>/`, or the packed
-/// `.zip` files `terraform providers mirror` writes): `TF_PROVIDER_MIRROR` if set, then the
-/// usual plugin directories.
-pub fn provider_mirror() -> Option<PathBuf> {
+/// Where every `terraform init` of xtask's keeps the providers it downloaded.
+pub fn plugin_cache(root: &Path) -> PathBuf {
+    root.join(TOOLS_DIR).join("terraform-plugin-cache")
+}
+
+/// The directory that holds `registry.terraform.io/hashicorp/aws` for this platform: the one
+/// `TF_PROVIDER_MIRROR` names (an error when it holds none: a mirror named and silently passed
+/// over would send `terraform init` to the network), else the first of the usual plugin
+/// directories that does.
+pub fn provider_mirror() -> Result<Option<PathBuf>> {
+    if let Ok(named) = std::env::var("TF_PROVIDER_MIRROR") {
+        let dir = PathBuf::from(&named);
+        return if holds_provider(&dir) {
+            Ok(Some(dir))
+        } else {
+            Err(format!(
+                "TF_PROVIDER_MIRROR={named} holds no registry.terraform.io/hashicorp/aws for {}: make it with \
+                 `terraform providers mirror {named}` (in terraform/, on a connected machine), or unset it",
+                platform()
+            ))
+        };
+    }
     let home = std::env::var("HOME").unwrap_or_default();
-    let platform = format!("{}_{}", terraform_os(), terraform_arch());
-    std::env::var("TF_PROVIDER_MIRROR")
-        .into_iter()
-        .chain(MIRROR_DIRS.iter().map(|dir| dir.replacen('~', &home, 1)))
-        .map(PathBuf::from)
-        .find(|dir| {
-            std::fs::read_dir(dir.join("registry.terraform.io/hashicorp/aws"))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .any(|entry| {
-                    let name = entry.file_name().to_string_lossy().into_owned();
-                    entry.path().join(&platform).is_dir()
-                        || (name.starts_with("terraform-provider-aws_")
-                            && name.ends_with(&format!("_{platform}.zip")))
-                })
-        })
+    Ok(MIRROR_DIRS
+        .iter()
+        .map(|dir| PathBuf::from(dir.replacen('~', &home, 1)))
+        .find(|dir| holds_provider(dir)))
+}
+
+/// Whether `dir` holds the AWS provider for this platform, in either of a filesystem mirror's
+/// layouts (unpacked `<version>/<os>_<arch>/`, or the packed `.zip` files `terraform providers
+/// mirror` writes).
+fn holds_provider(dir: &Path) -> bool {
+    let platform = platform();
+    std::fs::read_dir(dir.join("registry.terraform.io/hashicorp/aws")).into_iter().flatten().flatten().any(
+        |entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            entry.path().join(&platform).is_dir()
+                || (name.starts_with("terraform-provider-aws_")
+                    && name.ends_with(&format!("_{platform}.zip")))
+        },
+    )
+}
+
+fn platform() -> String {
+    format!("{}_{}", terraform_os(), terraform_arch())
 }
 
 fn terraform_os() -> &'static str {

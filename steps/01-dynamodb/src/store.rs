@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::book::Book;
 
+// ANCHOR: store
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("DynamoDB call failed: {0}")]
@@ -23,6 +24,7 @@ pub struct BookStore {
     client: aws_sdk_dynamodb::Client,
     table: String,
 }
+// ANCHOR_END: store
 
 impl BookStore {
     pub fn new(client: aws_sdk_dynamodb::Client, table: impl Into<String>) -> Self {
@@ -32,6 +34,7 @@ impl BookStore {
     // ANCHOR: put
     /// Stores a book; storing it again replaces it (the id is the key).
     pub async fn put(&self, book: &Book) -> Result<(), StoreError> {
+        // ANCHOR: task_put write the book as one item with PutItem: serde_dynamo::to_item(book), then table_name, set_item, send().await, errors into StoreError::Call
         self.client
             .put_item()
             .table_name(&self.table)
@@ -40,12 +43,14 @@ impl BookStore {
             .await
             .map_err(|e| StoreError::Call(DisplayErrorContext(e).to_string()))?;
         Ok(())
+        // ANCHOR_END: task_put
     }
     // ANCHOR_END: put
 
     // ANCHOR: get
     /// The book with this id, if one is stored.
     pub async fn get(&self, id: Uuid) -> Result<Option<Book>, StoreError> {
+        // ANCHOR: task_get read the item whose key "id" is AttributeValue::S(id.to_string()) with GetItem; no item is Ok(None), an item becomes a Book with serde_dynamo::from_item
         let output = self
             .client
             .get_item()
@@ -55,6 +60,7 @@ impl BookStore {
             .await
             .map_err(|e| StoreError::Call(DisplayErrorContext(e).to_string()))?;
         Ok(output.item.map(serde_dynamo::from_item).transpose()?)
+        // ANCHOR_END: task_get
     }
     // ANCHOR_END: get
 }

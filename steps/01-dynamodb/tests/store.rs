@@ -35,6 +35,7 @@ async fn the_item_has_stable_attribute_names() {
     let book = dune();
     BookStore::new(client.clone(), &table).put(&book).await.unwrap();
 
+    // ANCHOR: get_item
     let item = client
         .get_item()
         .table_name(&table)
@@ -44,6 +45,7 @@ async fn the_item_has_stable_attribute_names() {
         .unwrap()
         .item
         .expect("stored");
+    // ANCHOR_END: get_item
     let item: serde_json::Map<String, Value> = item
         .into_iter()
         .map(|(name, value)| {

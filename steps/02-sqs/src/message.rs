@@ -25,6 +25,7 @@ pub struct BookMessage {
 }
 // ANCHOR_END: envelope
 
+// ANCHOR: unreadable
 /// Why a queue message could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum UnreadableMessage {
@@ -33,6 +34,7 @@ pub enum UnreadableMessage {
     #[error("schema version {0} is not one this consumer knows ({SCHEMA_VERSION})")]
     UnknownVersion(u32),
 }
+// ANCHOR_END: unreadable
 
 impl BookMessage {
     pub fn new(book: Book, request_id: String) -> Self {
@@ -49,10 +51,12 @@ impl BookMessage {
     }
 
     pub fn from_json(body: &str) -> Result<Self, UnreadableMessage> {
+        // ANCHOR: task_read parse body with serde_json::from_str, then refuse any schema_version but SCHEMA_VERSION with UnreadableMessage::UnknownVersion
         let message: BookMessage = serde_json::from_str(body)?;
         match message.schema_version {
             SCHEMA_VERSION => Ok(message),
             other => Err(UnreadableMessage::UnknownVersion(other)),
         }
+        // ANCHOR_END: task_read
     }
 }

@@ -26,6 +26,7 @@ impl BookQueue {
     /// reader of the queue or the DLQ can tell versions apart without parsing the body.
     // ANCHOR: send
     pub async fn send(&self, message: &BookMessage) -> Result<(), SendFailed> {
+        // ANCHOR: task_send send the message's to_json() to self.url with SendMessage, and its schema_version as the "Number" message attribute "schema_version"; errors into SendFailed
         let version = MessageAttributeValue::builder()
             .data_type("Number")
             .string_value(message.schema_version.to_string())
@@ -40,6 +41,7 @@ impl BookQueue {
             .await
             .map_err(|e| SendFailed(DisplayErrorContext(e).to_string()))?;
         Ok(())
+        // ANCHOR_END: task_send
     }
     // ANCHOR_END: send
 }

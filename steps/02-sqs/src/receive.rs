@@ -7,6 +7,7 @@ use aws_sdk_sqs::types::DeleteMessageBatchRequestEntry;
 use crate::message::BookMessage;
 use crate::store::BookStore;
 
+// ANCHOR: outcome
 /// What happened to one batch.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct BatchOutcome {
@@ -20,6 +21,7 @@ pub struct BatchOutcome {
 #[derive(Debug, thiserror::Error)]
 #[error("SQS call failed: {0}")]
 pub struct ReceiveError(String);
+// ANCHOR_END: outcome
 
 // ANCHOR: receive_and_store
 /// Receives up to 10 messages (waiting up to `wait_seconds` for the first), stores each book,
@@ -30,6 +32,7 @@ pub async fn receive_and_store(
     store: &BookStore,
     wait_seconds: i32,
 ) -> Result<BatchOutcome, ReceiveError> {
+    // ANCHOR: task_receive ReceiveMessage (up to 10, waiting wait_seconds), store each readable book with store.put, DeleteMessageBatch exactly the stored ones, count stored and failed
     let received = sqs
         .receive_message()
         .queue_url(queue_url)
@@ -70,5 +73,6 @@ pub async fn receive_and_store(
             .map_err(|e| ReceiveError(DisplayErrorContext(e).to_string()))?;
     }
     Ok(outcome)
+    // ANCHOR_END: task_receive
 }
 // ANCHOR_END: receive_and_store

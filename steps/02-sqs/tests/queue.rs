@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use step02_sqs::book::{Book, book_id};
-use step02_sqs::message::BookMessage;
+use step02_sqs::message::{BookMessage, UnreadableMessage};
 use step02_sqs::queue::BookQueue;
 use step02_sqs::receive::{BatchOutcome, receive_and_store};
 use step02_sqs::store::BookStore;
@@ -70,4 +70,13 @@ async fn a_poison_message_reaches_the_dead_letter_queue() {
 fn the_message_is_a_versioned_envelope() {
     let envelope: serde_json::Value = serde_json::from_str(&message("Kindred").to_json()).unwrap();
     insta::assert_json_snapshot!(envelope, { ".received_at" => "[time]" });
+}
+
+#[test]
+fn an_envelope_reads_back_and_an_unknown_version_is_refused() {
+    let kindred = message("Kindred");
+    assert_eq!(BookMessage::from_json(&kindred.to_json()).unwrap(), kindred);
+    let newer = kindred.to_json().replace("\"schema_version\":1", "\"schema_version\":2");
+    assert!(matches!(BookMessage::from_json(&newer), Err(UnreadableMessage::UnknownVersion(2))));
+    assert!(matches!(BookMessage::from_json("not a book"), Err(UnreadableMessage::Malformed(_))));
 }

@@ -42,6 +42,7 @@ impl BookStore {
     /// Stores books in batches of 25 (the most one `BatchWriteItem` takes), retrying what
     /// DynamoDB leaves unprocessed; returns the ids it could not store. Ids must be distinct.
     pub async fn put_all(&self, books: &[Book]) -> Result<Vec<Uuid>, StoreError> {
+        // ANCHOR: task_batch for each chunk of 25 books, BatchWriteItem PutRequests, resend what comes back as UnprocessedItems (3 tries), return the ids still unprocessed
         let mut unstored: Vec<Uuid> = Vec::new();
         for chunk in books.chunks(25) {
             let mut pending = chunk
@@ -74,6 +75,7 @@ impl BookStore {
             }));
         }
         Ok(unstored)
+        // ANCHOR_END: task_batch
     }
     // ANCHOR_END: put_all
 

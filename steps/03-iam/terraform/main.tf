@@ -18,11 +18,14 @@ module "sqs" {
 }
 # ANCHOR_END: sqs
 
+# ANCHOR: data
 data "aws_caller_identity" "current" {}
 
 data "aws_region" "current" {}
+# ANCHOR_END: data
 
 # ANCHOR: iam
+# ANCHOR: task_roles add module "iam" (source "../../../terraform/modules/iam") with name_prefix, the queue's and the table's ARNs from the sqs and dynamodb modules, and producer_log_group_arn and consumer_log_group_arn: arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<name_prefix>-producer (and -consumer), region and account from the two data sources above
 # The functions' log groups arrive with the lambdas module in step 04; their names (and so
 # their ARNs) are known now.
 module "iam" {
@@ -34,4 +37,5 @@ module "iam" {
   producer_log_group_arn = "arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.name_prefix}-producer"
   consumer_log_group_arn = "arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.name_prefix}-consumer"
 }
+# ANCHOR_END: task_roles
 # ANCHOR_END: iam

@@ -13,6 +13,7 @@ output "dead_letter_queue_url" {
   value       = module.sqs.dead_letter_queue_url
 }
 
+# ANCHOR: task_roles_outputs add the outputs producer_actions and consumer_actions: the iam module's outputs of the same names (tests/iam.rs reads them from the plan)
 output "producer_actions" {
   description = "Every action the producer's role allows (compared with the code by tests/iam.rs)."
   value       = module.iam.producer_actions
@@ -22,3 +23,4 @@ output "consumer_actions" {
   description = "Every action the consumer's role allows (compared with the code by tests/iam.rs)."
   value       = module.iam.consumer_actions
 }
+# ANCHOR_END: task_roles_outputs

@@ -25,6 +25,7 @@ impl Consumer {
 
     // ANCHOR: handle
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, Error> {
+        // ANCHOR: task_consumer read each record's body as a BookMessage (unreadable: report its message_id), store the books with put_all, and answer an SqsBatchResponse naming exactly the records not stored
         let mut failed: Vec<String> = Vec::new();
         let mut readable: Vec<(String, Book)> = Vec::new();
         for record in event.payload.records {
@@ -56,6 +57,7 @@ impl Consumer {
             response.batch_item_failures.push(failure);
         }
         Ok(response)
+        // ANCHOR_END: task_consumer
     }
     // ANCHOR_END: handle
 }

@@ -67,6 +67,7 @@ impl Producer {
     /// The handler: a failed AWS call is a function error (the caller may retry), anything the
     /// caller sent wrong is an [`Answer`].
     pub async fn handle(&self, event: LambdaEvent<Request>) -> Result<Answer, Error> {
+        // ANCHOR: task_producer Add: validate with Book::from_json (invalid is Answer::Rejected), queue a BookMessage with the context's request id, answer Accepted; Get: Found or NotFound from the store
         match event.payload {
             Request::Add { idempotency_key, book } => {
                 let id = book_id(idempotency_key.as_deref());
@@ -86,6 +87,7 @@ impl Producer {
                 None => Answer::NotFound { id },
             }),
         }
+        // ANCHOR_END: task_producer
     }
     // ANCHOR_END: handle
 }

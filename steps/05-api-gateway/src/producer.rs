@@ -30,12 +30,14 @@ enum Route {
 }
 
 fn route(path: &str) -> Route {
+    // ANCHOR: task_routes split the path on "/": /books is Route::Books, /books/{id} is Route::Book(id), anything else Route::Unknown (a trailing "/" is ignored)
     let mut segments = path.trim_end_matches('/').split('/').skip(1);
     match (segments.next(), segments.next(), segments.next()) {
         (Some("books"), None, _) => Route::Books,
         (Some("books"), Some(id), None) if !id.is_empty() => Route::Book(id.to_owned()),
         _ => Route::Unknown,
     }
+    // ANCHOR_END: task_routes
 }
 // ANCHOR_END: routes
 
@@ -59,6 +61,7 @@ impl Producer {
 
     // ANCHOR: create
     async fn create(&self, request: &Request) -> Result<Response<Body>, Error> {
+        // ANCHOR: task_create parse the book (a refusal is error(status, field, reason)), queue it with the request id, answer 202 with {"id": id} and a Location: /books/{id} header
         let book = match parse_new_book(request) {
             Ok(book) => book,
             Err((status, invalid)) => return Ok(error(status, invalid.field.as_deref(), &invalid.reason)),
@@ -71,6 +74,7 @@ impl Producer {
         let location = HeaderValue::from_str(&format!("/books/{id}")).expect("a UUID path is a valid header");
         response.headers_mut().insert(header::LOCATION, location);
         Ok(response)
+        // ANCHOR_END: task_create
     }
     // ANCHOR_END: create
 
@@ -89,6 +93,7 @@ impl Producer {
 /// Reads a `POST /books` body into a book: 400 when it is not a JSON object, 422 when a field
 /// is wrong. The `Idempotency-Key` header, when sent, names the book.
 fn parse_new_book(request: &Request) -> Result<Book, (StatusCode, Invalid)> {
+    // ANCHOR: task_parse the body as a JSON object (else 400 "malformed JSON: <serde_json's error>" or "the body must be a JSON object"), then Book::from_json with the Idempotency-Key's id (invalid: 422)
     let refuse = |reason: String| (StatusCode::BAD_REQUEST, Invalid { field: None, reason });
     let value: Value = serde_json::from_slice(request.body().as_ref())
         .map_err(|e| refuse(format!("malformed JSON: {e}")))?;
@@ -99,9 +104,11 @@ fn parse_new_book(request: &Request) -> Result<Book, (StatusCode, Invalid)> {
     let latest_year = OffsetDateTime::now_utc().year() + 1;
     Book::from_json(book_id(key), &object, latest_year)
         .map_err(|invalid| (StatusCode::UNPROCESSABLE_ENTITY, invalid))
+    // ANCHOR_END: task_parse
 }
 // ANCHOR_END: parse
 
+// ANCHOR: responses
 fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response<Body> {
     let body = serde_json::to_string(body).expect("response bodies always serialize");
     let mut response = Response::new(Body::Text(body));
@@ -120,3 +127,4 @@ fn method_not_allowed(allowed: &'static str) -> Response<Body> {
     response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allowed));
     response
 }
+// ANCHOR_END: responses

@@ -40,6 +40,7 @@ impl Metrics {
     // ANCHOR: emf
     /// The EMF line for `count` books stored at `at`.
     pub fn books_stored_line(&self, count: usize, at: OffsetDateTime) -> Value {
+        // ANCHOR: task_metric json!({...}): an "_aws" member with Timestamp (milliseconds) and CloudWatchMetrics (NAMESPACE, Dimensions [[DIMENSION]], Metrics [BOOKS_STORED, Count]), then DIMENSION and BOOKS_STORED values
         json!({
             "_aws": {
                 "Timestamp": at.unix_timestamp() * 1000 + i64::from(at.millisecond()),
@@ -52,6 +53,7 @@ impl Metrics {
             DIMENSION: self.function_name,
             BOOKS_STORED: count,
         })
+        // ANCHOR_END: task_metric
     }
     // ANCHOR_END: emf
 }

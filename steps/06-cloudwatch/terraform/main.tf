@@ -76,6 +76,7 @@ module "api_gateway" {
 # ANCHOR_END: api_gateway
 
 # ANCHOR: cloudwatch
+# ANCHOR: task_alarms add module "cloudwatch" (source "../../../terraform/modules/cloudwatch") with name_prefix, region, alarm_actions from the variables, and the queue, DLQ, function names and API id from the other modules' outputs
 module "cloudwatch" {
   source = "../../../terraform/modules/cloudwatch"
 
@@ -88,4 +89,5 @@ module "cloudwatch" {
   api_id                 = module.api_gateway.api_id
   alarm_actions          = var.alarm_actions
 }
+# ANCHOR_END: task_alarms
 # ANCHOR_END: cloudwatch

@@ -49,6 +49,7 @@ output "local_runner_settings" {
   }
 }
 
+# ANCHOR: task_alarms_outputs add the outputs alarm_names, dashboard_name and books_stored_metric: the cloudwatch module's outputs of the same names (tests/plan.rs reads books_stored_metric)
 output "alarm_names" {
   description = "Names of the alarms on the DLQ, the queue's age, errors, throttles and 5xx."
   value       = module.cloudwatch.alarm_names
@@ -63,3 +64,4 @@ output "books_stored_metric" {
   description = "The metric the consumer writes in embedded metric format (compared with the code by tests/plan.rs)."
   value       = module.cloudwatch.books_stored_metric
 }
+# ANCHOR_END: task_alarms_outputs

@@ -31,6 +31,8 @@ async fn the_consumer_logs_json_with_the_request_id_and_writes_the_books_stored_
     api.invoke("request-1", event);
     let outcome = tokio::time::timeout(Duration::from_secs(30), api.outcome()).await;
     let stdout = stop(consumer);
+    // What the function wrote, for `cargo test … -- --nocapture` to show.
+    print!("{stdout}");
     let lines: Vec<Value> =
         stdout.lines().map(|line| serde_json::from_str(line).expect("every line is JSON")).collect();
 
@@ -47,6 +49,7 @@ async fn the_consumer_logs_json_with_the_request_id_and_writes_the_books_stored_
             .unwrap_or_else(|| panic!("no {message:?} line in:\n{stdout}"))
     };
     assert_eq!(logged("batch done")["span"]["requestId"], "request-1");
+    insta::assert_json_snapshot!("a_log_line_as_lambda_receives_it", logged("batch done"));
     assert_eq!(logged("batch done")["fields"]["stored"], 1);
     assert_eq!(logged("unreadable record")["level"], "WARN");
     let metric = lines.iter().find(|line| line.get("_aws").is_some()).expect("an EMF line");
