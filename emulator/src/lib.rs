@@ -203,6 +203,54 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
         .await
 }
 
+/// A DynamoDB client for the shared emulator that refuses, as AWS does, two `BatchWriteItem`s
+/// moto accepts: one of more than 25 requests, and one that writes the same key twice. A test
+/// against moto alone would pass code that AWS then refuses.
+#[cfg(feature = "sdk")]
+pub async fn dynamodb_client() -> aws_sdk_dynamodb::Client {
+    let config =
+        aws_sdk_dynamodb::config::Builder::from(&sdk_config().await).interceptor(AsStrictAsAws).build();
+    aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+#[cfg(feature = "sdk")]
+#[derive(Debug)]
+struct AsStrictAsAws;
+
+#[cfg(feature = "sdk")]
+impl aws_sdk_dynamodb::config::Intercept for AsStrictAsAws {
+    fn name(&self) -> &'static str {
+        "AsStrictAsAws"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
+        _: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
+        let Some(input) = context.input().downcast_ref::<BatchWriteItemInput>() else { return Ok(()) };
+        let requests: Vec<_> =
+            input.request_items().into_iter().flat_map(|tables| tables.values().flatten()).collect();
+        if requests.len() > 25 {
+            return Err(format!(
+                "as AWS would answer: ValidationException: Too many items requested for the BatchWriteItem \
+                 call ({}; at most 25)",
+                requests.len()
+            )
+            .into());
+        }
+        let mut keys = std::collections::HashSet::new();
+        for key in requests.iter().filter_map(|request| request.put_request()?.item().get("id")) {
+            if !keys.insert(format!("{key:?}")) {
+                return Err("as AWS would answer: ValidationException: Provided list of item keys contains duplicates"
+                    .into());
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A name no other test (in this process or another one on the same emulator) uses.
 #[cfg(feature = "sdk")]
 fn fresh_name() -> String {

@@ -115,7 +115,9 @@ impl InvokeApi {
             }
         };
         let context = crate::invocation_context(name, &self.region, *timeout);
-        match crate::invoke_guarded(*timeout, function(LambdaEvent::new(event, context))).await {
+        match crate::invoke_guarded(*timeout, &context.clone(), function(LambdaEvent::new(event, context)))
+            .await
+        {
             Ok(response) => answer(200, response, None),
             Err(failure) => {
                 tracing::error!(function = %name, %failure, "invocation failed");

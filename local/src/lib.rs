@@ -22,6 +22,7 @@ use aws_config::SdkConfig;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_http::{Body, Request, Response};
 use lambda_runtime::{Context, Error, LambdaEvent};
+use tracing::Instrument;
 
 pub use http_front::HttpFront;
 pub use invoke_api::InvokeApi;
@@ -152,13 +153,19 @@ pub enum InvocationFailed {
 }
 
 /// Runs one invocation as Lambda would: in its own task, so that a panic fails this
-/// invocation alone, and cut off at the function's timeout.
-pub async fn invoke_guarded<T, F>(timeout: Duration, invocation: F) -> Result<T, InvocationFailed>
+/// invocation alone, cut off at the function's timeout, and inside the span `lambda_runtime`
+/// opens for each invocation, so every line the handler logs carries its request id.
+pub async fn invoke_guarded<T, F>(
+    timeout: Duration,
+    context: &Context,
+    invocation: F,
+) -> Result<T, InvocationFailed>
 where
     F: Future<Output = Result<T, Error>> + Send + 'static,
     T: Send + 'static,
 {
-    match tokio::spawn(tokio::time::timeout(timeout, invocation)).await {
+    let span = lambda_runtime::layers::trace::request_span(context);
+    match tokio::spawn(tokio::time::timeout(timeout, invocation).instrument(span)).await {
         Ok(Ok(Ok(answer))) => Ok(answer),
         Ok(Ok(Err(error))) => Err(InvocationFailed::Error(error.to_string())),
         Ok(Err(_)) => Err(InvocationFailed::Timeout(timeout)),

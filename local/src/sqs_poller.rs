@@ -137,8 +137,12 @@ impl SqsEventSource {
             }
         };
         let context = crate::invocation_context(&self.function_name, region, self.timeout);
-        let response = match crate::invoke_guarded(self.timeout, handler(LambdaEvent::new(event, context)))
-            .await
+        let response = match crate::invoke_guarded(
+            self.timeout,
+            &context.clone(),
+            handler(LambdaEvent::new(event, context)),
+        )
+        .await
         {
             Ok(response) => response,
             Err(failure) => return tracing::error!(%failure, "invocation failed; the batch will be retried"),

@@ -276,13 +276,53 @@ fn run_local_step(ports: &Ports, step: &str) -> Result {
     }
     if let Some(runner) = &runner {
         println!("The step's functions run in the local runner at {}.", runner.api_url);
+        let env_file = write_functions_env(&endpoint, &outputs)?;
+        println!(
+            "Their environment, for `cargo lambda watch --env-file`, is in {}.",
+            env_file.strip_prefix(emulator::repo_root()).unwrap_or(&env_file).display()
+        );
     }
     let try_it = dir.join("try-it.txt");
     if let Ok(text) = std::fs::read_to_string(&try_it) {
-        println!("\nTry it (from {}):\n{text}", try_it.display());
+        println!(
+            "\nTry it (from {}, with the ports of this run):\n{}",
+            try_it.display(),
+            with_ports(&text, ports)
+        );
     }
     println!("Press Ctrl-C to stop everything (what was applied is destroyed first).");
     until_stopped_then_destroy(runner, &terraform, &endpoint)
+}
+
+/// Where `cargo xtask local --step` writes the functions' environment.
+pub const FUNCTIONS_ENV: &str = "target/emulator/functions.env";
+
+/// Writes the environment the step's functions get on Lambda, pointed at the emulator, as
+/// `KEY=VALUE` lines: what `cargo lambda watch --env-file` reads to run the real binaries.
+fn write_functions_env(endpoint: &str, outputs: &BTreeMap<String, Value>) -> Result<PathBuf> {
+    let mut env: BTreeMap<String, String> =
+        emulator::DUMMY_AWS_ENV.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+    env.insert("AWS_ENDPOINT_URL".into(), endpoint.to_owned());
+    env.extend(runner_env(outputs)?);
+    let path = emulator::repo_root().join(FUNCTIONS_ENV);
+    let text: String = env.iter().map(|(name, value)| format!("{name}={value}\n")).collect();
+    std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// A `try-it.txt`, which names the default ports, with the ports of this run.
+fn with_ports(text: &str, ports: &Ports) -> String {
+    let defaults = Ports::default();
+    [("localhost", defaults.emulator, ports.emulator), ("localhost", defaults.api, ports.api)]
+        .iter()
+        .flat_map(|(host, from, to)| {
+            [
+                (format!("{host}:{from}"), format!("{host}:{to}")),
+                (format!("127.0.0.1:{from}"), format!("127.0.0.1:{to}")),
+            ]
+        })
+        .fold(text.to_owned(), |text, (from, to)| text.replace(&from, &to))
 }
 
 /// Waits for Ctrl-C or SIGTERM, or for the runner to stop, then destroys what was applied:
@@ -352,6 +392,11 @@ pub fn runner_env(outputs: &BTreeMap<String, Value>) -> Result<BTreeMap<String, 
     let mut env = BTreeMap::from([
         ("QUEUE_URL".to_owned(), text("queue_url")?),
         ("TABLE_NAME".to_owned(), text("table_name")?),
+        // What Lambda sets for every function the lambdas module deploys (its logging_config):
+        // the runtime's subscriber then writes JSON lines, as on Lambda.
+        ("AWS_LAMBDA_LOG_FORMAT".to_owned(), "JSON".to_owned()),
+        ("AWS_LAMBDA_LOG_LEVEL".to_owned(), "INFO".to_owned()),
+        ("AWS_LAMBDA_FUNCTION_VERSION".to_owned(), "$LATEST".to_owned()),
     ]);
     for (name, value) in outputs.get("local_runner_settings").and_then(Value::as_object).into_iter().flatten()
     {
@@ -422,4 +467,19 @@ pub fn run_local(ports: Ports) -> Result {
         api = runner.api_url,
     );
     until_stopped_then_destroy(Some(runner), &terraform, &endpoint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn try_it_names_the_ports_of_the_run() {
+        let ports = Ports { api: 3101, emulator: 4601, step: None };
+        let text = "curl localhost:3000/books\nAWS_ENDPOINT_URL=http://localhost:4566 x\nhttp://127.0.0.1:4566/moto-api/";
+        assert_eq!(
+            with_ports(text, &ports),
+            "curl localhost:3101/books\nAWS_ENDPOINT_URL=http://localhost:4601 x\nhttp://127.0.0.1:4601/moto-api/"
+        );
+    }
 }

@@ -120,7 +120,8 @@ pub fn run() -> Result {
                     .env("QUEUE_URL", text("queue_url"))
                     .env("DEAD_LETTER_QUEUE_URL", text("dead_letter_queue_url")),
             )
-            .map_err(|e| format!("{e} (the local runner's log: {})", log.display()))
+            .map_err(|e| format!("{e} (the local runner's log: {})", log.display()))?;
+            logged_with_request_id(&log, "book queued")
         },
     );
     let destroy =
@@ -136,6 +137,24 @@ pub fn run() -> Result {
     bench::run(bench::Plan::QUICK)?;
     println!("\nAll checks passed.");
     Ok(())
+}
+
+/// The runner logs as Lambda does: `message` is on a JSON line that carries its invocation's
+/// request id (the runtime's span), as chapter 06 says.
+fn logged_with_request_id(log: &Path, message: &str) -> Result {
+    let text = std::fs::read_to_string(log).map_err(|e| format!("cannot read {}: {e}", log.display()))?;
+    let found = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|line| line["fields"]["message"] == message)
+        .ok_or_else(|| format!("the local runner logged no JSON line {message:?} ({})", log.display()))?;
+    match found["span"]["requestId"].as_str() {
+        Some(id) if !id.is_empty() => {
+            println!("    the runner logs JSON with the request id: {found}");
+            Ok(())
+        }
+        _ => Err(format!("the runner's {message:?} line has no span.requestId: {found}")),
+    }
 }
 
 /// Books in the fault run of every test (`cargo xtask chaos` posts 10,000).

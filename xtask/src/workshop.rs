@@ -31,7 +31,8 @@ use crate::stack::{files_of, find_step, step_package, steps};
 /// The package name, and the directory under the repository root.
 pub const WORKSHOP: &str = "workshop";
 
-/// What `check` brings from the step it checks: its tests (and their snapshots).
+/// What `check` writes again from the step it checks, whatever the learner did to it: its
+/// tests (and their snapshots).
 const TESTS: &str = "tests";
 
 /// Where the backups go: outside `target/`, so `cargo clean` keeps them.
@@ -209,10 +210,15 @@ pub fn start(step: &str) -> Result {
     let dir = find_step_number(step)?;
     let tasks = tasks_of(&dir)?;
     fill(&dir, Fill::Skeleton, &tasks)?;
+    let in_terraform = files_of(&dir)?.iter().any(|file| {
+        comment_of(file) == Some("#")
+            && read(&dir.join(file)).is_ok_and(|text| text.contains("ANCHOR: task_"))
+    });
     println!(
-        "workshop/ now holds step {step}: the code {chapter} gives, and its tasks as todo!()s\n\
-         (in Terraform, comments) for you to write:\n",
-        chapter = chapter(&dir)
+        "workshop/ now holds step {step}: the code {chapter} gives, and its tasks for you to write,\n\
+         each a todo!(){terraform}:\n",
+        chapter = chapter(&dir),
+        terraform = if in_terraform { " in Rust or a comment saying what to add in Terraform" } else { "" },
     );
     for (number, task) in tasks.iter().enumerate() {
         println!("    {}. {}", number + 1, task.title);
@@ -237,7 +243,7 @@ pub fn solve(step: &str) -> Result {
     Ok(())
 }
 
-/// Replaces the working copy with step `dir`'s files (all but its tests), as `how` says.
+/// Replaces the working copy with step `dir`'s files, as `how` says.
 fn fill(dir: &Path, how: Fill, tasks: &[Task]) -> Result {
     let workshop = workshop_dir();
     if let Some(backup) = back_up(&workshop)? {
@@ -245,7 +251,7 @@ fn fill(dir: &Path, how: Fill, tasks: &[Task]) -> Result {
     }
     clear(&workshop)?;
     for file in files_of(dir)? {
-        if file == Path::new("Cargo.toml") || file.starts_with(TESTS) {
+        if file == Path::new("Cargo.toml") {
             continue;
         }
         let mut text = read(&dir.join(&file))?;
@@ -485,9 +491,10 @@ fn write_renamed(step: &Path, file: &Path, text: &str, workshop: &Path) -> Resul
 fn renamed(text: &str, step: &Path) -> String {
     let package = step_package(step);
     let dir = step.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let text = text.replace(&format!("--step {}", number(step)), &format!("--step {WORKSHOP}"));
     [format!("steps/{dir}"), package.clone(), package.replace('-', "_"), format!("step{}", number(step))]
         .iter()
-        .fold(text.to_owned(), |text, name| text.replace(name, WORKSHOP))
+        .fold(text, |text, name| text.replace(name, WORKSHOP))
 }
 
 /// The step `start` or `solve` last wrote into the working copy, from its manifest.
@@ -730,11 +737,11 @@ mod tests {
     fn a_step_is_renamed_to_the_workshop() {
         let step = Path::new("/repo/steps/04-lambdas");
         let text = "use step04_lambdas::consumer;\nname = \"step04-lambdas\"\nname = \"step04-producer\"\n\
-                    \"steps/04-lambdas/terraform\"\ndefault = \"step04\"";
+                    \"steps/04-lambdas/terraform\"\ndefault = \"step04\"\ncargo xtask package --step 04";
         assert_eq!(
             renamed(text, step),
             "use workshop::consumer;\nname = \"workshop\"\nname = \"workshop-producer\"\n\
-             \"workshop/terraform\"\ndefault = \"workshop\""
+             \"workshop/terraform\"\ndefault = \"workshop\"\ncargo xtask package --step workshop"
         );
     }
 

@@ -67,6 +67,14 @@ fn actions(outputs: &Value, name: &str) -> BTreeSet<String> {
 fn the_iam_module_grants_exactly_the_declared_actions() {
     let outputs = planned_outputs();
     let declared = |set: BTreeSet<&str>| set.into_iter().map(str::to_owned).collect::<BTreeSet<String>>();
-    assert_eq!(actions(&outputs, "producer_actions"), declared(producer_actions()));
-    assert_eq!(actions(&outputs, "consumer_actions"), declared(consumer_actions()));
+    assert_eq!(
+        actions(&outputs, "producer_actions"),
+        declared(producer_actions()),
+        "left: what the plan grants the producer (the output producer_actions); right: iam::producer_actions()"
+    );
+    assert_eq!(
+        actions(&outputs, "consumer_actions"),
+        declared(consumer_actions()),
+        "left: what the plan grants the consumer (the output consumer_actions); right: iam::consumer_actions()"
+    );
 }

@@ -6,7 +6,8 @@ use step05_api_gateway::book::{Book, book_id};
 use step05_api_gateway::store::BookStore;
 
 async fn fresh_table() -> (aws_sdk_dynamodb::Client, String) {
-    let client = aws_sdk_dynamodb::Client::new(&emulator::sdk_config().await);
+    // Refuses, as AWS does, a BatchWriteItem of more than 25 books or with a book twice.
+    let client = emulator::dynamodb_client().await;
     let table = emulator::fresh_table(&client).await;
     (client, table)
 }
@@ -27,6 +28,23 @@ async fn a_stored_book_reads_back_the_same() {
     assert_eq!(store.get(book.id).await.unwrap(), Some(book.clone()));
     assert!(store.put_all(std::slice::from_ref(&book)).await.unwrap().is_empty());
     assert_eq!(store.get(book.id).await.unwrap(), Some(book), "storing again replaces");
+}
+
+#[tokio::test]
+async fn more_books_than_one_batch_takes_are_all_stored() {
+    let (client, table) = fresh_table().await;
+    let store = BookStore::new(client, table);
+    let books: Vec<Book> = (0..30)
+        .map(|n| {
+            let body = json!({"title": format!("Volume {n}"), "author": "Frank Herbert"});
+            Book::from_json(book_id(Some(&format!("volume-{n}"))), body.as_object().unwrap(), 2100).unwrap()
+        })
+        .collect();
+
+    assert_eq!(store.put_all(&books).await.unwrap(), Vec::<uuid::Uuid>::new(), "nothing left unstored");
+    for book in &books {
+        assert_eq!(store.get(book.id).await.unwrap().as_ref(), Some(book));
+    }
 }
 
 #[tokio::test]
