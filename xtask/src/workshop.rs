@@ -416,6 +416,8 @@ struct TestRun {
 fn run_tests() -> Result<TestRun> {
     let mut child = cargo(emulator::repo_root())
         .args(["test", "--package", WORKSHOP, "--no-fail-fast", "--color", "never"])
+        // A failure's message says what the test expected; a backtrace would bury it.
+        .env("RUST_BACKTRACE", "0")
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start cargo test: {e}"))?;
