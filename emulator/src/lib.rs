@@ -240,12 +240,13 @@ impl aws_sdk_dynamodb::config::Intercept for AsStrictAsAws {
             )
             .into());
         }
-        let mut keys = std::collections::HashSet::new();
-        for key in requests.iter().filter_map(|request| request.put_request()?.item().get("id")) {
-            if !keys.insert(format!("{key:?}")) {
-                return Err("as AWS would answer: ValidationException: Provided list of item keys contains duplicates"
-                    .into());
-            }
+        let keys: Vec<_> =
+            requests.iter().filter_map(|request| request.put_request()?.item().get("id")).collect();
+        if keys.iter().enumerate().any(|(at, key)| keys[..at].contains(key)) {
+            return Err(
+                "as AWS would answer: ValidationException: Provided list of item keys contains duplicates"
+                    .into(),
+            );
         }
         Ok(())
     }

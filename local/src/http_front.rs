@@ -91,11 +91,10 @@ impl HttpFront {
                 return gateway_answer(500, "Internal Server Error");
             }
         };
-        let context = crate::invocation_context(&self.function_name, region, self.timeout);
+        let (context, span) = crate::invocation_context(&self.function_name, region, self.timeout);
         let mut adapter = Adapter::from(service_fn(move |request| handler(request)));
-        let guarded = context.clone();
         let invocation = async move { adapter.call(LambdaEvent::new(request, context)).await };
-        match crate::invoke_guarded(self.timeout, &guarded, invocation).await {
+        match crate::invoke_guarded(self.timeout, span, invocation).await {
             Ok(response) => match serde_json::to_value(response) {
                 Ok(response) => into_http(response),
                 Err(error) => {

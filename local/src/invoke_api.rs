@@ -114,10 +114,8 @@ impl InvokeApi {
                 }
             }
         };
-        let context = crate::invocation_context(name, &self.region, *timeout);
-        match crate::invoke_guarded(*timeout, &context.clone(), function(LambdaEvent::new(event, context)))
-            .await
-        {
+        let (context, span) = crate::invocation_context(name, &self.region, *timeout);
+        match crate::invoke_guarded(*timeout, span, function(LambdaEvent::new(event, context))).await {
             Ok(response) => answer(200, response, None),
             Err(failure) => {
                 tracing::error!(function = %name, %failure, "invocation failed");

@@ -22,7 +22,7 @@ use aws_config::SdkConfig;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_http::{Body, Request, Response};
 use lambda_runtime::{Context, Error, LambdaEvent};
-use tracing::Instrument;
+use tracing::{Instrument, Span};
 
 pub use http_front::HttpFront;
 pub use invoke_api::InvokeApi;
@@ -153,18 +153,13 @@ pub enum InvocationFailed {
 }
 
 /// Runs one invocation as Lambda would: in its own task, so that a panic fails this
-/// invocation alone, cut off at the function's timeout, and inside the span `lambda_runtime`
-/// opens for each invocation, so every line the handler logs carries its request id.
-pub async fn invoke_guarded<T, F>(
-    timeout: Duration,
-    context: &Context,
-    invocation: F,
-) -> Result<T, InvocationFailed>
+/// invocation alone, cut off at the function's timeout, and inside its span (see
+/// [`invocation_context`]).
+pub async fn invoke_guarded<T, F>(timeout: Duration, span: Span, invocation: F) -> Result<T, InvocationFailed>
 where
     F: Future<Output = Result<T, Error>> + Send + 'static,
     T: Send + 'static,
 {
-    let span = lambda_runtime::layers::trace::request_span(context);
     match tokio::spawn(tokio::time::timeout(timeout, invocation).instrument(span)).await {
         Ok(Ok(Ok(answer))) => Ok(answer),
         Ok(Ok(Err(error))) => Err(InvocationFailed::Error(error.to_string())),
@@ -188,13 +183,16 @@ pub async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// The invocation context Lambda would pass: a fresh request id, a deadline, the ARN.
-fn invocation_context(function_name: &str, region: &str, timeout: Duration) -> Context {
+/// The invocation context Lambda would pass (a fresh request id, a deadline, the ARN), and the
+/// span `lambda_runtime` opens around each invocation, so every line the handler logs carries
+/// its request id.
+fn invocation_context(function_name: &str, region: &str, timeout: Duration) -> (Context, Span) {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let mut context = Context::default();
     context.request_id = uuid::Uuid::new_v4().to_string();
     context.deadline = u64::try_from((now + timeout).as_millis()).unwrap_or(u64::MAX);
     context.invoked_function_arn =
         format!("arn:aws:lambda:{region}:{LOCAL_ACCOUNT_ID}:function:{function_name}");
-    context
+    let span = lambda_runtime::layers::trace::request_span(&context);
+    (context, span)
 }

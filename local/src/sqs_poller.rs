@@ -136,10 +136,10 @@ impl SqsEventSource {
                 return;
             }
         };
-        let context = crate::invocation_context(&self.function_name, region, self.timeout);
+        let (context, span) = crate::invocation_context(&self.function_name, region, self.timeout);
         let response = match crate::invoke_guarded(
             self.timeout,
-            &context.clone(),
+            span,
             handler(LambdaEvent::new(event, context)),
         )
         .await

@@ -192,7 +192,7 @@ fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
 }
 
 /// Where every `terraform init` of xtask's keeps the providers it downloaded.
-pub fn plugin_cache(root: &Path) -> PathBuf {
+fn plugin_cache(root: &Path) -> PathBuf {
     root.join(TOOLS_DIR).join("terraform-plugin-cache")
 }
 

@@ -37,7 +37,12 @@ pub fn emulator_env<'c>(command: &'c mut Command, endpoint: &str) -> &'c mut Com
     for name in emulator::REAL_AWS_ENV {
         command.env_remove(name);
     }
-    command.envs(emulator::DUMMY_AWS_ENV).env("AWS_ENDPOINT_URL", endpoint)
+    command.envs(emulator_vars(endpoint))
+}
+
+/// The dummy credentials, region and endpoint that point an AWS SDK at the emulator.
+fn emulator_vars(endpoint: &str) -> impl Iterator<Item = (&'static str, &str)> {
+    emulator::DUMMY_AWS_ENV.into_iter().chain([("AWS_ENDPOINT_URL", endpoint)])
 }
 
 pub fn start_emulator(port: u16) -> Result<Emulator> {
@@ -301,8 +306,7 @@ pub const FUNCTIONS_ENV: &str = "target/emulator/functions.env";
 /// `KEY=VALUE` lines: what `cargo lambda watch --env-file` reads to run the real binaries.
 fn write_functions_env(endpoint: &str, outputs: &BTreeMap<String, Value>) -> Result<PathBuf> {
     let mut env: BTreeMap<String, String> =
-        emulator::DUMMY_AWS_ENV.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
-    env.insert("AWS_ENDPOINT_URL".into(), endpoint.to_owned());
+        emulator_vars(endpoint).map(|(name, value)| (name.to_owned(), value.to_owned())).collect();
     env.extend(runner_env(outputs)?);
     let path = emulator::repo_root().join(FUNCTIONS_ENV);
     let text: String = env.iter().map(|(name, value)| format!("{name}={value}\n")).collect();

@@ -48,16 +48,16 @@ fn workshop_dir() -> PathBuf {
 
 /// One exercise of a chapter, as the step's manifest lists it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Task {
-    pub id: String,
-    pub title: String,
-    pub hint: String,
+struct Task {
+    id: String,
+    title: String,
+    hint: String,
     /// The tests that check it (as libtest names them).
-    pub tests: Vec<String>,
+    tests: Vec<String>,
 }
 
 /// The tasks of a step, in the chapter's order, read with `cargo metadata`.
-pub fn tasks_of(step: &Path) -> Result<Vec<Task>> {
+fn tasks_of(step: &Path) -> Result<Vec<Task>> {
     let metadata: Value = serde_json::from_str(&output(cargo(emulator::repo_root()).args([
         "metadata",
         "--no-deps",
@@ -184,36 +184,25 @@ fn skeleton(text: &str, comment: &str, tasks: &[Task]) -> Result<String> {
     Ok(out.join("\n") + "\n")
 }
 
-/// Every task id marked in a step's files.
-fn marked_tasks(step: &Path) -> Result<BTreeSet<String>> {
-    let mut ids = BTreeSet::new();
+/// Every exercise region of a step's files, with the comment its file's markers start with.
+fn step_regions(step: &Path) -> Result<Vec<(&'static str, Region)>> {
+    let mut found = Vec::new();
     for file in files_of(step)? {
         if let Some(comment) = comment_of(&file) {
-            let text = std::fs::read_to_string(step.join(&file)).map_err(|e| e.to_string())?;
-            let found =
-                regions(&text, comment).map_err(|e| format!("{}: {e}", step.join(&file).display()))?;
-            ids.extend(found.into_iter().map(|region| region.task));
+            let path = step.join(&file);
+            let regions = regions(&read(&path)?, comment).map_err(|e| format!("{}: {e}", path.display()))?;
+            found.extend(regions.into_iter().map(|region| (comment, region)));
         }
     }
-    Ok(ids)
-}
-
-/// What `start` or `solve` writes into the working copy.
-#[derive(Clone, Copy, PartialEq)]
-enum Fill {
-    Skeleton,
-    Solution,
+    Ok(found)
 }
 
 /// `cargo xtask start NN`: step NN's code in `workshop/`, its tasks left to write.
 pub fn start(step: &str) -> Result {
     let dir = find_step_number(step)?;
     let tasks = tasks_of(&dir)?;
-    fill(&dir, Fill::Skeleton, &tasks)?;
-    let in_terraform = files_of(&dir)?.iter().any(|file| {
-        comment_of(file) == Some("#")
-            && read(&dir.join(file)).is_ok_and(|text| text.contains("ANCHOR: task_"))
-    });
+    fill(&dir, Some(&tasks))?;
+    let in_terraform = step_regions(&dir)?.iter().any(|(comment, _)| *comment == "#");
     println!(
         "workshop/ now holds step {step}: the code {chapter} gives, and its tasks for you to write,\n\
          each a todo!(){terraform}:\n",
@@ -234,7 +223,7 @@ pub fn start(step: &str) -> Result {
 /// `cargo xtask solve NN`: step NN's own code in `workshop/`.
 pub fn solve(step: &str) -> Result {
     let dir = find_step_number(step)?;
-    fill(&dir, Fill::Solution, &tasks_of(&dir)?)?;
+    fill(&dir, None)?;
     println!(
         "workshop/ now holds step {step}'s solution, the code of {}.\n\
          `cargo xtask check {step}` passes on it; `git diff` shows how it differs from what you committed.",
@@ -243,8 +232,9 @@ pub fn solve(step: &str) -> Result {
     Ok(())
 }
 
-/// Replaces the working copy with step `dir`'s files, as `how` says.
-fn fill(dir: &Path, how: Fill, tasks: &[Task]) -> Result {
+/// Replaces the working copy with step `dir`'s files: the solution, or with `tasks`, the
+/// skeleton.
+fn fill(dir: &Path, tasks: Option<&[Task]>) -> Result {
     let workshop = workshop_dir();
     if let Some(backup) = back_up(&workshop)? {
         println!("    your previous working copy is in {}", relative(&backup).display());
@@ -255,9 +245,7 @@ fn fill(dir: &Path, how: Fill, tasks: &[Task]) -> Result {
             continue;
         }
         let mut text = read(&dir.join(&file))?;
-        if how == Fill::Skeleton
-            && let Some(comment) = comment_of(&file)
-        {
+        if let (Some(tasks), Some(comment)) = (tasks, comment_of(&file)) {
             text =
                 skeleton(&text, comment, tasks).map_err(|e| format!("{}: {e}", dir.join(&file).display()))?;
         }
@@ -268,10 +256,10 @@ fn fill(dir: &Path, how: Fill, tasks: &[Task]) -> Result {
 
 /// The outcome of `check`: each test's, and the task each failure belongs to.
 #[derive(Debug)]
-pub struct Report {
-    pub results: Vec<TestResult>,
+struct Report {
+    results: Vec<TestResult>,
     /// For each failing test, the tasks it belongs to (none: it checks the code given).
-    pub failures: BTreeMap<String, BTreeSet<usize>>,
+    failures: BTreeMap<String, BTreeSet<usize>>,
 }
 
 /// `cargo xtask check NN`: step NN's tests against `workshop/`; fails unless every one passes.
@@ -380,17 +368,11 @@ fn print_report(step: &str, dir: &Path, tasks: &[Task], report: &Report) -> Resu
 
 /// Each `todo!()` text of a step's regions, and the number of its task.
 fn step_todos(dir: &Path, tasks: &[Task]) -> Result<BTreeMap<String, usize>> {
-    let mut todos = BTreeMap::new();
-    for file in files_of(dir)? {
-        if comment_of(&file) == Some("//") {
-            for region in regions(&read(&dir.join(&file))?, "//")? {
-                if let Some(number) = tasks.iter().position(|task| task.id == region.task) {
-                    todos.insert(region.todo, number);
-                }
-            }
-        }
-    }
-    Ok(todos)
+    Ok(step_regions(dir)?
+        .into_iter()
+        .filter(|(comment, _)| *comment == "//")
+        .filter_map(|(_, region)| Some((region.todo, tasks.iter().position(|task| task.id == region.task)?)))
+        .collect())
 }
 
 /// `store::a_book_is_stored` → `a_book_is_stored`.
@@ -400,9 +382,9 @@ fn short_name(name: &str) -> &str {
 
 /// One test's outcome, as libtest printed it.
 #[derive(Debug, PartialEq)]
-pub struct TestResult {
-    pub name: String,
-    pub passed: bool,
+struct TestResult {
+    name: String,
+    passed: bool,
 }
 
 /// What one `cargo test` of the workshop printed: each test's outcome (none: they did not build),
@@ -563,7 +545,7 @@ fn workshop_manifest(step_manifest: &str, step: &str, every_step: &[String]) -> 
 }
 
 /// The dependency sections of every step's manifest, merged (a later step's line wins).
-pub fn every_dependency(every_step: &[String]) -> String {
+fn every_dependency(every_step: &[String]) -> String {
     let mut out = String::from(
         "# Every crate any step uses, at every step: moving between steps never changes Cargo.lock.\n",
     );
@@ -669,7 +651,7 @@ fn self_test_step(step: &str) -> Result {
     let dir = find_step_number(step)?;
     let tasks = tasks_of(&dir)?;
     let listed: BTreeSet<String> = tasks.iter().map(|task| task.id.clone()).collect();
-    let marked = marked_tasks(&dir)?;
+    let marked: BTreeSet<String> = step_regions(&dir)?.into_iter().map(|(_, region)| region.task).collect();
     if listed != marked {
         return Err(format!(
             "step {step}: its manifest lists the tasks {listed:?}, its files mark {marked:?}: each task needs \
@@ -687,7 +669,7 @@ fn self_test_step(step: &str) -> Result {
             ));
         }
     }
-    fill(&dir, Fill::Skeleton, &tasks)?;
+    fill(&dir, Some(&tasks))?;
     let report = run_check(step, &dir, &tasks)?;
     if report.results.is_empty() {
         return Err(format!(
@@ -716,7 +698,7 @@ fn self_test_step(step: &str) -> Result {
             ));
         }
     }
-    fill(&dir, Fill::Solution, &tasks)?;
+    fill(&dir, None)?;
     let solved = run_check(step, &dir, &tasks)?;
     if solved.results.is_empty() || !solved.failures.is_empty() {
         return Err(format!(
