@@ -30,7 +30,7 @@ enum Route {
 }
 
 fn route(path: &str) -> Route {
-    // ANCHOR: task_routes split the path on "/": /books is Route::Books, /books/{id} is Route::Book(id), anything else Route::Unknown (a trailing "/" is ignored)
+    // ANCHOR: task_routes split the path on "/": /books is Route::Books, /books/{id} is Route::Book(id), anything else Route::Unknown (trailing slashes are ignored)
     let mut segments = path.trim_end_matches('/').split('/').skip(1);
     match (segments.next(), segments.next(), segments.next()) {
         (Some("books"), None, _) => Route::Books,
