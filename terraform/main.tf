@@ -8,6 +8,8 @@ locals {
     architecture = local.built.architecture
     producer     = "${dirname(local.packages_manifest)}/${local.built.producer}"
     consumer     = "${dirname(local.packages_manifest)}/${local.built.consumer}"
+    # xtask's dummy zips for the emulator say so; the lambdas module refuses them elsewhere.
+    placeholder = try(local.built.placeholder, false)
   }
 
   # AWS's guidance for a Lambda event source: hide a received message for six times the
@@ -25,6 +27,16 @@ module "dynamodb" {
   deletion_protection = var.table_deletion_protection
 }
 
+# The producer's record of each Idempotency-Key's first answer, kept for the TTL it writes
+# into expires_at (epoch seconds), after which DynamoDB deletes it.
+module "idempotency_table" {
+  source = "./modules/dynamodb"
+
+  table_name          = "${var.name_prefix}-idempotency"
+  ttl_attribute       = "expires_at"
+  deletion_protection = var.table_deletion_protection
+}
+
 module "sqs" {
   source = "./modules/sqs"
 
@@ -34,14 +46,20 @@ module "sqs" {
   redrive_allow_policy_enabled = var.dlq_redrive_allow_policy_enabled
 }
 
+# The table actions are the calls final/'s code makes, as plain lists: a test of final/
+# compares them with the lists declared next to those calls.
 module "iam" {
   source = "./modules/iam"
 
-  name_prefix            = var.name_prefix
-  queue_arn              = module.sqs.queue_arn
-  table_arn              = module.dynamodb.table_arn
-  producer_log_group_arn = module.lambdas.producer_log_group_arn
-  consumer_log_group_arn = module.lambdas.consumer_log_group_arn
+  name_prefix               = var.name_prefix
+  queue_arn                 = module.sqs.queue_arn
+  table_arn                 = module.dynamodb.table_arn
+  producer_table_actions    = ["dynamodb:GetItem"]
+  consumer_table_actions    = ["dynamodb:PutItem"]
+  idempotency_table_arn     = module.idempotency_table.table_arn
+  idempotency_table_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+  producer_log_group_arn    = module.lambdas.producer_log_group_arn
+  consumer_log_group_arn    = module.lambdas.consumer_log_group_arn
 }
 
 module "lambdas" {
@@ -50,6 +68,7 @@ module "lambdas" {
   name_prefix                      = var.name_prefix
   architecture                     = coalesce(var.architecture, local.packages.architecture)
   packages                         = local.packages
+  allow_placeholder_packages       = var.allow_placeholder_packages
   queue_visibility_timeout_seconds = module.sqs.visibility_timeout_seconds
   producer_role_arn                = module.iam.producer_role_arn
   consumer_role_arn                = module.iam.consumer_role_arn
@@ -60,6 +79,8 @@ module "lambdas" {
   consumer_max_concurrency         = var.consumer_max_concurrency
   log_retention_days               = var.log_retention_days
   table_name                       = module.dynamodb.table_name
+  idempotency_table_name           = module.idempotency_table.table_name
+  idempotency_ttl_seconds          = var.idempotency_ttl_hours * 3600
   queue_url                        = module.sqs.queue_url
   queue_arn                        = module.sqs.queue_arn
   consumer_batch_size              = var.consumer_batch_size
@@ -89,4 +110,7 @@ module "cloudwatch" {
   consumer_function_name = module.lambdas.consumer_function_name
   api_id                 = module.api_gateway.api_id
   alarm_actions          = var.alarm_actions
+
+  # final/'s consumer writes BooksFailed next to BooksStored.
+  failed_records_alarm_enabled = true
 }

@@ -1,5 +1,5 @@
 output "api_url" {
-  description = "Base URL of the API: POST <api_url>/books."
+  description = "Base URL of the API, without a trailing slash: POST \"$api_url/books\", GET \"$api_url/books/<id>\"."
   value       = module.api_gateway.api_url
 }
 
@@ -33,6 +33,21 @@ output "table_name" {
   value       = module.dynamodb.table_name
 }
 
+output "idempotency_table_name" {
+  description = "Name of the producer's idempotency table (its IDEMPOTENCY_TABLE_NAME)."
+  value       = module.idempotency_table.table_name
+}
+
+output "producer_actions" {
+  description = "Every IAM action the producer's role grants (sorted, each once), for final/'s test that compares them with its code."
+  value       = module.iam.producer_actions
+}
+
+output "consumer_actions" {
+  description = "Every IAM action the consumer's role grants (sorted, each once), for final/'s test that compares them with its code."
+  value       = module.iam.consumer_actions
+}
+
 # What the local runner needs to behave like the deployed functions and mapping.
 output "local_runner_settings" {
   description = "Timeouts and batching of the deployed functions, for the local runner's environment."
@@ -41,5 +56,6 @@ output "local_runner_settings" {
     CONSUMER_TIMEOUT_SECONDS         = var.consumer_timeout_seconds
     CONSUMER_BATCH_SIZE              = var.consumer_batch_size
     CONSUMER_BATCHING_WINDOW_SECONDS = var.consumer_batching_window_seconds
+    IDEMPOTENCY_TTL_SECONDS          = var.idempotency_ttl_hours * 3600
   }
 }

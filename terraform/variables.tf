@@ -33,6 +33,12 @@ variable "packages_manifest" {
   default     = null
 }
 
+variable "allow_placeholder_packages" {
+  description = "Deploy placeholder packages (a manifest with \"placeholder\": true, xtask's dummy zips that exit 1): only against the local emulator, which stores function code but never runs it. Off, the plan fails and names `cargo xtask package`."
+  type        = bool
+  default     = false
+}
+
 variable "queue_visibility_timeout_seconds" {
   description = "Visibility timeout of the queue; null derives it from the consumer (6 x timeout + batching window)."
   type        = number
@@ -64,13 +70,13 @@ variable "log_retention_days" {
 }
 
 variable "api_throttling_burst_limit" {
-  description = "Most requests the API admits in a burst."
+  description = "Most requests each route of the API admits in a burst: the stage's default route settings, applied to every route (POST /books, GET /books/{id}, $default) separately, not to the API as a whole."
   type        = number
   default     = 100
 }
 
 variable "api_throttling_rate_limit" {
-  description = "Steady requests per second the API admits."
+  description = "Steady requests per second each route of the API admits: the stage's default route settings, applied to every route (POST /books, GET /books/{id}, $default) separately, not to the API as a whole."
   type        = number
   default     = 50
 }
@@ -100,9 +106,14 @@ variable "consumer_batching_window_seconds" {
 }
 
 variable "max_receive_count" {
-  description = "Failed receives before a message moves to the dead-letter queue."
+  description = "Receives after which a message that keeps failing moves to the dead-letter queue. AWS's guidance for a Lambda event source is at least 5: a receive whose batch the function never processed (the function throttled) counts too."
   type        = number
-  default     = 3
+  default     = 5
+
+  validation {
+    condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000
+    error_message = "maxReceiveCount is 1 to 1000 (AWS advises at least 5 for a Lambda event source)."
+  }
 }
 
 variable "event_source_mapping_enabled" {
@@ -118,9 +129,20 @@ variable "dlq_redrive_allow_policy_enabled" {
 }
 
 variable "table_deletion_protection" {
-  description = "Refuse to delete the books table (off against the local emulator, so a run can tear down)."
+  description = "Refuse to delete the tables, books and idempotency (off against the local emulator, so a run can tear down)."
   type        = bool
   default     = true
+}
+
+variable "idempotency_ttl_hours" {
+  description = "How long the producer replays its recorded answer to an Idempotency-Key (same key and body: the first answer again, nothing queued), in hours; after that the key is forgotten and a retry counts as a new request."
+  type        = number
+  default     = 24
+
+  validation {
+    condition     = var.idempotency_ttl_hours >= 1 && var.idempotency_ttl_hours <= 720 && var.idempotency_ttl_hours == floor(var.idempotency_ttl_hours)
+    error_message = "The idempotency TTL is a whole number of hours, 1 to 720 (30 days)."
+  }
 }
 
 variable "alarm_actions" {

@@ -372,3 +372,42 @@ pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
     }
     false
 }
+
+/// `terraform show -json` of a fresh plan of the root at `root` (relative to the repository)
+/// against the shared emulator, with `emulator.tfvars` and `args`: what the root would create,
+/// for tests that compare it with the code. Its data directory is `target/emulator/terraform/<name>`.
+///
+/// # Panics
+/// When Terraform fails or xtask has not written its configuration (`cargo xtask setup`).
+pub fn terraform_plan_json(root: &str, name: &str, args: &[String]) -> String {
+    let rc = repo_root().join("target/xtask/terraform.rc");
+    assert!(rc.exists(), "no Terraform configuration at {}: run `cargo xtask setup`", rc.display());
+    let data_dir = data_dir().join("terraform").join(name);
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let plan = data_dir.join("plan.bin");
+    let endpoint = Emulator::shared_endpoint();
+    let run = |args: &[String]| {
+        let mut command = Command::new("terraform");
+        command
+            .arg(format!("-chdir={}", repo_root().join(root).display()))
+            .args(args)
+            .env("TF_CLI_CONFIG_FILE", &rc)
+            .env("TF_DATA_DIR", &data_dir)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .envs(DUMMY_AWS_ENV);
+        for name in REAL_AWS_ENV {
+            command.env_remove(name);
+        }
+        let output = command.output().expect("terraform runs (is it installed?)");
+        assert!(output.status.success(), "{command:?} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let state = format!("-backend-config=path={}", data_dir.join("test.tfstate").display());
+    run(&["init".into(), "-input=false".into(), state]);
+    let mut plan_args = vec!["plan".into(), "-input=false".into(), "-var-file=emulator.tfvars".into()];
+    plan_args.extend(args.iter().cloned());
+    plan_args.push(format!("-out={}", plan.display()));
+    run(&plan_args);
+    run(&["show".into(), "-json".into(), plan.display().to_string()])
+}

@@ -10,10 +10,6 @@ use uuid::Uuid;
 /// The longest title or author we accept, in characters.
 pub const MAX_TEXT_CHARS: usize = 256;
 
-/// Ids derived from an `Idempotency-Key` live in this namespace (a fixed, random UUID), so the
-/// same key always names the same book and no other system's UUIDv5 collides with ours.
-const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x4b1d_6f0e_2c3a_4e8b_9a57_1f0d_c3b2_a961);
-
 /// A valid book, with its id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Book {
@@ -37,15 +33,6 @@ pub struct Invalid {
 impl Invalid {
     fn field(field: &str, reason: impl Into<String>) -> Self {
         Invalid { field: Some(field.to_owned()), reason: reason.into() }
-    }
-}
-
-/// The id of a new book: derived from the client's idempotency key when there is one, so a
-/// retried request names the same book; random otherwise.
-pub fn book_id(idempotency_key: Option<&str>) -> Uuid {
-    match idempotency_key {
-        Some(key) => Uuid::new_v5(&IDEMPOTENCY_NAMESPACE, key.as_bytes()),
-        None => Uuid::new_v4(),
     }
 }
 
@@ -172,12 +159,5 @@ mod tests {
             Some("isbn")
         );
         assert_eq!(field_of(json!({"title": "t", "author": "a", "pages": 3})).as_deref(), Some("pages"));
-    }
-
-    #[test]
-    fn the_same_idempotency_key_names_the_same_book() {
-        assert_eq!(book_id(Some("k-1")), book_id(Some("k-1")));
-        assert_ne!(book_id(Some("k-1")), book_id(Some("k-2")));
-        assert_ne!(book_id(None), book_id(None));
     }
 }

@@ -9,6 +9,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 
 use crate::consumer::Consumer;
+use crate::idempotency::Idempotency;
 use crate::metrics::Metrics;
 use crate::producer::Producer;
 use crate::queue::BookQueue;
@@ -21,12 +22,40 @@ const SDK_OPERATION_TIMEOUT: Duration = Duration::from_millis(2500);
 /// One attempt of an AWS call; the SDK retries after it.
 const SDK_ATTEMPT_TIMEOUT: Duration = Duration::from_millis(1000);
 
+/// How long an idempotency key's answer is replayed when `IDEMPOTENCY_TTL_SECONDS` is not set.
+const DEFAULT_IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
 #[derive(Debug, thiserror::Error)]
 #[error("the environment variable {0} is not set")]
 pub struct MissingEnv(pub &'static str);
 
+/// Why a function cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(transparent)]
+    Missing(#[from] MissingEnv),
+    #[error("the environment variable {name} is {value:?}, not a whole number of seconds")]
+    NotSeconds { name: &'static str, value: String },
+}
+
 pub fn required_env(name: &'static str) -> Result<String, MissingEnv> {
     std::env::var(name).map_err(|_| MissingEnv(name))
+}
+
+fn seconds_env(name: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(value) => {
+            value.parse().map(Duration::from_secs).map_err(|_| ConfigError::NotSeconds { name, value })
+        }
+    }
+}
+
+/// Ends a cold start that cannot succeed: one ERROR line saying why, then exit, which Lambda
+/// reports as the init's failure (`Runtime.ExitError`) and retries on the next invocation.
+pub fn fail_init(error: ConfigError) -> ! {
+    tracing::error!(%error, "the function cannot start");
+    std::process::exit(1)
 }
 
 /// The SDK configuration from the environment (credentials, region, and `AWS_ENDPOINT_URL`
@@ -40,16 +69,22 @@ pub async fn sdk_config() -> SdkConfig {
 }
 
 impl Producer {
-    /// The producer as configured by `QUEUE_URL` and `TABLE_NAME`.
-    pub fn from_env(sdk: &SdkConfig) -> Result<Self, MissingEnv> {
+    /// The producer as configured by `QUEUE_URL`, `TABLE_NAME`, `IDEMPOTENCY_TABLE_NAME` and
+    /// `IDEMPOTENCY_TTL_SECONDS` (optional, 24 hours by default).
+    pub fn from_env(sdk: &SdkConfig) -> Result<Self, ConfigError> {
         let queue = BookQueue::new(aws_sdk_sqs::Client::new(sdk), required_env("QUEUE_URL")?);
-        Ok(Producer::new(queue, store_from_env(sdk)?))
+        let idempotency = Idempotency::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            required_env("IDEMPOTENCY_TABLE_NAME")?,
+            seconds_env("IDEMPOTENCY_TTL_SECONDS", DEFAULT_IDEMPOTENCY_TTL)?,
+        );
+        Ok(Producer::new(queue, store_from_env(sdk)?, idempotency))
     }
 }
 
 impl Consumer {
     /// The consumer as configured by `TABLE_NAME`, writing metrics as the function Lambda runs.
-    pub fn from_env(sdk: &SdkConfig) -> Result<Self, MissingEnv> {
+    pub fn from_env(sdk: &SdkConfig) -> Result<Self, ConfigError> {
         Ok(Consumer::new(store_from_env(sdk)?, Metrics::from_env()))
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! It answers with a partial batch response: only the records it could not read or write are
 //! reported, so SQS retries those alone and, after the queue's `maxReceiveCount`, moves them
-//! to the dead-letter queue. Everything else in the batch is stored.
+//! to the dead-letter queue. Everything else in the batch is stored, unless a newer version of
+//! the same book already is: SQS keeps no order, so the store writes only what is newer.
 
 use std::collections::HashMap;
 
@@ -56,14 +57,17 @@ impl Consumer {
                 (StoredBook::new(message, stored_at), (id, ids))
             })
             .unzip();
-        let count = books.len();
-        let unwritten = self.store.put_all(books).await;
-        for id in &unwritten {
+        let written = self.store.put_all(books).await;
+        for id in &written.failed {
             failed.extend(message_ids.remove(id).unwrap_or_default());
         }
-        let stored = count - unwritten.len();
-        tracing::info!(stored, failed = failed.len(), "batch done");
-        self.metrics.books_stored(stored);
+        tracing::info!(
+            stored = written.stored,
+            superseded = written.superseded,
+            failed = failed.len(),
+            "batch done"
+        );
+        self.metrics.batch_done(written.stored, failed.len());
         let mut response = SqsBatchResponse::default();
         response.batch_item_failures = failed
             .into_iter()

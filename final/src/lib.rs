@@ -8,7 +8,10 @@
 pub mod book;
 pub mod config;
 pub mod consumer;
+pub mod iam;
+pub mod idempotency;
 pub mod local;
+pub mod logs;
 pub mod message;
 pub mod metrics;
 pub mod producer;

@@ -5,6 +5,9 @@ use aws_sdk_sqs::types::MessageAttributeValue;
 
 use crate::message::BookMessage;
 
+/// What [`BookQueue::send`] calls; the iam module grants exactly this to the producer.
+pub const SEND_ACTIONS: &[&str] = &["sqs:SendMessage"];
+
 /// The queue between the producer and the consumer.
 #[derive(Clone, Debug)]
 pub struct BookQueue {

@@ -1,14 +1,24 @@
-//! The books table in DynamoDB: batch writes for the consumer, reads for the API.
+//! The books table in DynamoDB: conditional writes for the consumer, reads for the API.
 //!
 //! Item attributes (stable; other tools may read them): `id` (S, the key), `title` (S),
-//! `author` (S), `isbn` (S, optional), `year` (N, optional), `received_at` and `stored_at`
-//! (S, RFC 3339), `request_id` (S, the producer's Lambda request id).
+//! `author` (S), `isbn` (S, optional), `year` (N, optional), `accepted_at` (N, nanoseconds
+//! since the Unix epoch: when the producer accepted this version), `stored_at` (S, RFC 3339)
+//! and `request_id` (S, the producer's Lambda request id).
+//!
+//! SQS delivers at least once and in no order, and a DLQ redrive can bring back a message days
+//! later; so every write is conditional on being newer than what is stored. `accepted_at` is a
+//! number because DynamoDB compares numbers as numbers: RFC 3339 strings with dropped fractional
+//! zeros do not sort in time order.
+//!
+//! `BatchWriteItem` cannot carry a condition, so each book is its own conditional `PutItem`,
+//! [`WRITES_IN_FLIGHT`] at a time. (`TransactWriteItems` can carry conditions, 100 to a call,
+//! but costs twice the write capacity, fails as a whole when one condition fails, and conflicts
+//! with concurrent writes to the same items.)
 
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
 
 use aws_sdk_dynamodb::error::DisplayErrorContext;
-use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tokio::task::JoinSet;
@@ -17,14 +27,20 @@ use uuid::Uuid;
 use crate::book::Book;
 use crate::message::BookMessage;
 
-/// DynamoDB takes at most this many writes in one `BatchWriteItem`.
-pub const BATCH_WRITE_LIMIT: usize = 25;
+// ANCHOR: actions
+/// What [`BookStore::get`] calls; the iam module grants exactly this to the producer.
+pub const GET_ACTIONS: &[&str] = &["dynamodb:GetItem"];
+/// What [`BookStore::put_all`] calls; the iam module grants exactly this to the consumer.
+pub const PUT_ALL_ACTIONS: &[&str] = &["dynamodb:PutItem"];
+// ANCHOR_END: actions
 
-/// Attempts per chunk before its unprocessed items are given up (and retried by SQS instead).
-const WRITE_ATTEMPTS: u32 = 5;
+/// Conditional writes in flight at once: enough to hide the round trips of a 100-record batch
+/// (the consumer's, at a few milliseconds each), few enough to stay far below the 1,000 writes
+/// per second one partition takes.
+pub const WRITES_IN_FLIGHT: usize = 32;
 
-/// The first back-off after a throttled chunk; it doubles on each attempt.
-const FIRST_BACKOFF: Duration = Duration::from_millis(50);
+/// Only a newer version replaces what is stored; an older or equal one is already superseded.
+const NEWER_THAN_STORED: &str = "attribute_not_exists(id) OR accepted_at < :accepted_at";
 
 /// A book as stored: the book's fields plus when and by which request it came.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,8 +52,8 @@ pub struct StoredBook {
     pub isbn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
-    #[serde(with = "time::serde::rfc3339")]
-    pub received_at: OffsetDateTime,
+    /// When the producer accepted this version, in nanoseconds since the Unix epoch.
+    pub accepted_at: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub stored_at: OffsetDateTime,
     pub request_id: String,
@@ -45,17 +61,9 @@ pub struct StoredBook {
 
 impl StoredBook {
     pub fn new(message: BookMessage, stored_at: OffsetDateTime) -> Self {
+        let accepted_at = unix_nanos(message.received_at);
         let Book { id, title, author, isbn, year } = message.book;
-        StoredBook {
-            id,
-            title,
-            author,
-            isbn,
-            year,
-            received_at: message.received_at,
-            stored_at,
-            request_id: message.request_id,
-        }
+        StoredBook { id, title, author, isbn, year, accepted_at, stored_at, request_id: message.request_id }
     }
 
     pub fn book(&self) -> Book {
@@ -69,6 +77,11 @@ impl StoredBook {
     }
 }
 
+/// Nanoseconds since the Unix epoch; an `i64` holds them until the year 2262.
+fn unix_nanos(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos()).unwrap_or(i64::MAX)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("DynamoDB call failed: {0}")]
@@ -77,11 +90,28 @@ pub enum StoreError {
     Corrupt(#[from] serde_dynamo::Error),
 }
 
+/// What became of a batch of writes.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Books written.
+    pub stored: usize,
+    /// Books not written because a newer (or the same) version is already stored: done, not failed.
+    pub superseded: usize,
+    /// Ids that could not be written; SQS should deliver them again.
+    pub failed: HashSet<Uuid>,
+}
+
 /// The books table.
 #[derive(Clone, Debug)]
 pub struct BookStore {
     client: aws_sdk_dynamodb::Client,
     table: String,
+}
+
+enum Put {
+    Stored,
+    Superseded,
+    Failed(Uuid),
 }
 
 impl BookStore {
@@ -102,75 +132,68 @@ impl BookStore {
         Ok(output.item.map(serde_dynamo::from_item).transpose()?)
     }
 
-    /// Writes every book, in chunks of [`BATCH_WRITE_LIMIT`] sent concurrently, and returns
-    /// the ids that could not be written. Ids must be distinct (DynamoDB refuses a batch
-    /// that writes one key twice).
-    pub async fn put_all(&self, books: Vec<StoredBook>) -> HashSet<Uuid> {
-        let mut chunks = JoinSet::new();
-        let mut failed = HashSet::new();
-        for chunk in books.chunks(BATCH_WRITE_LIMIT) {
-            let requests: Result<Vec<WriteRequest>, _> = chunk.iter().map(write_request).collect();
-            match requests {
-                Ok(requests) => {
-                    let store = self.clone();
-                    chunks.spawn(async move { store.write_chunk(requests).await });
-                }
-                Err(error) => {
-                    tracing::error!(%error, "could not encode books as items");
-                    failed.extend(chunk.iter().map(|book| book.id));
-                }
+    /// Writes every book that is newer than its stored version, [`WRITES_IN_FLIGHT`] at a time.
+    /// The SDK retries throttled and failed calls; what still fails is returned.
+    pub async fn put_all(&self, books: Vec<StoredBook>) -> Written {
+        let mut written = Written::default();
+        let mut tally = |put| match put {
+            Put::Stored => written.stored += 1,
+            Put::Superseded => written.superseded += 1,
+            Put::Failed(id) => {
+                written.failed.insert(id);
             }
-        }
-        while let Some(joined) = chunks.join_next().await {
-            // A panicked chunk cannot say which ids it held: fail the whole call so that
-            // SQS retries every record rather than losing one.
-            match joined {
-                Ok(unwritten) => failed.extend(unwritten),
-                Err(panic) => std::panic::resume_unwind(panic.into_panic()),
+        };
+        let mut in_flight = JoinSet::new();
+        for book in books {
+            if in_flight.len() == WRITES_IN_FLIGHT
+                && let Some(done) = in_flight.join_next().await
+            {
+                tally(joined(done));
             }
+            let store = self.clone();
+            in_flight.spawn(async move { store.put_if_newer(book).await });
         }
-        failed
+        while let Some(done) = in_flight.join_next().await {
+            tally(joined(done));
+        }
+        written
     }
 
-    /// Writes one chunk, retrying `UnprocessedItems` with exponential back-off; returns the
-    /// ids still unwritten at the end.
-    async fn write_chunk(&self, mut pending: Vec<WriteRequest>) -> Vec<Uuid> {
-        let mut backoff = FIRST_BACKOFF;
-        for attempt in 1..=WRITE_ATTEMPTS {
-            let result =
-                self.client.batch_write_item().request_items(&self.table, pending.clone()).send().await;
-            match result {
-                Ok(output) => {
-                    pending = output
-                        .unprocessed_items
-                        .and_then(|mut unprocessed| unprocessed.remove(&self.table))
-                        .unwrap_or_default();
-                    if pending.is_empty() {
-                        return Vec::new();
-                    }
-                    tracing::warn!(attempt, unprocessed = pending.len(), "DynamoDB left items unprocessed");
-                }
-                Err(error) => {
-                    let error = DisplayErrorContext(error);
-                    tracing::warn!(attempt, %error, "BatchWriteItem failed");
-                }
+    async fn put_if_newer(&self, book: StoredBook) -> Put {
+        let item: HashMap<String, AttributeValue> = match serde_dynamo::to_item(&book) {
+            Ok(item) => item,
+            Err(error) => {
+                tracing::error!(%error, id = %book.id, "could not encode the book as an item");
+                return Put::Failed(book.id);
             }
-            if attempt < WRITE_ATTEMPTS {
-                tokio::time::sleep(backoff).await;
-                backoff *= 2;
+        };
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(NEWER_THAN_STORED)
+            .expression_attribute_values(":accepted_at", AttributeValue::N(book.accepted_at.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Put::Stored,
+            Err(error)
+                if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                tracing::info!(id = %book.id, "a newer version is already stored");
+                Put::Superseded
+            }
+            Err(error) => {
+                tracing::warn!(id = %book.id, error = %DisplayErrorContext(error), "PutItem failed");
+                Put::Failed(book.id)
             }
         }
-        pending.iter().filter_map(written_id).collect()
     }
 }
 
-fn write_request(book: &StoredBook) -> Result<WriteRequest, serde_dynamo::Error> {
-    let item: HashMap<String, AttributeValue> = serde_dynamo::to_item(book)?;
-    let put = PutRequest::builder().set_item(Some(item)).build().expect("item is set");
-    Ok(WriteRequest::builder().put_request(put).build())
-}
-
-fn written_id(request: &WriteRequest) -> Option<Uuid> {
-    let id = request.put_request.as_ref()?.item.get("id")?.as_s().ok()?;
-    id.parse().ok()
+/// A write's outcome. A panicked write cannot say which id it held: resume the panic, so that
+/// Lambda fails the invocation and SQS retries every record rather than losing one.
+fn joined(done: Result<Put, tokio::task::JoinError>) -> Put {
+    done.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
 }

@@ -138,7 +138,8 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
     assert_eq!(answer.status(), 200);
 
     // The poison message reaches the DLQ after maxReceiveCount receives; nothing else does.
-    let deadline = Instant::now() + Duration::from_secs(120);
+    // maxReceiveCount (5) receives, each after the queue's visibility timeout (19 s here).
+    let deadline = Instant::now() + Duration::from_secs(180);
     let dead_lettered = loop {
         let received = sqs
             .receive_message()
@@ -152,7 +153,7 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
         if !bodies.is_empty() {
             break bodies;
         }
-        assert!(Instant::now() < deadline, "the poison message did not reach the DLQ within 120 s");
+        assert!(Instant::now() < deadline, "the poison message did not reach the DLQ within 180 s");
     };
     assert_eq!(dead_lettered, [POISON]);
     println!(
@@ -322,6 +323,11 @@ async fn post_until_accepted(
                 let body: Value = serde_json::from_slice(&body).expect("a JSON answer");
                 return body["id"].as_str().expect("an id").to_owned();
             }
+            409 => {
+                // The key's first request is in flight (or died with its runner): wait, retry.
+                assert!(retry_after.is_some(), "a 409 without Retry-After");
+                tokio::time::sleep(Duration::from_secs(retry_after.unwrap_or(1))).await;
+            }
             500..=599 => {
                 assert_eq!(status, 503, "the producer answered {status}: {}", String::from_utf8_lossy(&body));
                 assert!(retry_after.is_some(), "a 503 without Retry-After");
@@ -375,7 +381,7 @@ async fn queue_depth(sqs: &aws_sdk_sqs::Client, queue: &str) -> usize {
 
 /// The fault run: `CHAOS_BOOKS` books posted by 16 clients through the local stack while the
 /// emulator goes away twice, the runner is killed and restarted, and DynamoDB leaves writes
-/// unprocessed. Every accepted book must be stored exactly once, as posted, and only the
+/// fails some writes. Every accepted book must be stored exactly once, as posted, and only the
 /// hostile messages may reach the DLQ. `cargo xtask chaos` runs it with 10,000 books,
 /// `cargo xtask test` with fewer.
 #[tokio::test(flavor = "multi_thread")]
@@ -541,10 +547,9 @@ async fn fault_run() {
             format!("{valid_dead_letters} VALID")
         }
     );
-    let throttled =
-        std::fs::read_to_string(&log).unwrap_or_default().matches("DynamoDB left items unprocessed").count();
-    println!("the store retried unprocessed writes {throttled} times");
-    assert!(throttled > 0, "no write was left unprocessed: the run proved nothing");
+    let throttled = std::fs::read_to_string(&log).unwrap_or_default().matches("FailWrites").count();
+    println!("{throttled} writes failed and were delivered again");
+    assert!(throttled > 0, "no write failed: the run proved nothing");
     assert_eq!(lost, 0, "accepted books were lost (the runner's log: {})", log.display());
     assert_eq!(duplicated, 0, "books were stored more than once");
     assert_eq!(never_accepted, 0, "the table holds books no client was told were accepted");

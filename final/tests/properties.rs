@@ -31,7 +31,7 @@ thread_local! {
         let (producer, sends) = runtime.block_on(async {
             let fixture = Fixture::new().await;
             let (counter, sends) = CountOutputs::<SendMessageOutput>::new();
-            (Producer::new(fixture.queue_with(counter), fixture.store()), sends)
+            (Producer::new(fixture.queue_with(counter), fixture.store(), fixture.idempotency()), sends)
         });
         Subject { runtime, producer, sends }
     };

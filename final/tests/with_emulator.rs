@@ -5,14 +5,13 @@ mod common;
 
 use std::sync::atomic::Ordering;
 
-use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemOutput;
 use aws_sdk_sqs::operation::send_message::SendMessageOutput;
-use books::book::book_id;
 use books::consumer::Consumer;
+use books::idempotency::{self, Claim, Key};
 use books::message::BookMessage;
 use books::metrics::Metrics;
 use books::producer::Producer;
-use common::{CountOutputs, Fixture, WithholdWrites, api_request, message, sqs_event};
+use common::{CountOutputs, FailWrites, Fixture, api_request, message, sqs_event};
 use serde_json::{Value, json};
 
 const JSON: (&str, &str) = ("content-type", "application/json");
@@ -71,47 +70,42 @@ async fn hostile_records_are_each_reported_and_the_rest_of_the_batch_is_stored()
 }
 
 #[tokio::test]
-async fn the_consumer_writes_n_books_in_n_over_25_calls() {
+async fn an_older_version_delivered_after_a_newer_one_never_overwrites_it() {
     let fixture = Fixture::new().await;
-    let (counter, calls) = CountOutputs::<BatchWriteItemOutput>::new();
-    let consumer = Consumer::new(fixture.store_with(counter), Metrics::new("consumer"));
-    let messages: Vec<BookMessage> =
-        (0..60).map(|i| message(&format!("Book {i}"), &format!("key-{i}"))).collect();
-    let bodies: Vec<String> = messages.iter().map(BookMessage::to_json).collect();
+    let consumer = Consumer::new(fixture.store(), Metrics::new("consumer"));
+    let older = message("The Word for World Is Forest", "k1");
+    let mut newer = message("The Word for World is Forest", "k1");
+    newer.received_at = older.received_at + time::Duration::milliseconds(1);
 
-    let response = consumer.handle(sqs_event(&bodies)).await.expect("the handler answers");
-
-    assert!(response.batch_item_failures.is_empty());
-    assert_eq!(calls.load(Ordering::SeqCst), 3, "60 books take 3 BatchWriteItem calls");
-    for message in &messages {
-        assert!(
-            fixture.store().get(message.book.id).await.unwrap().is_some(),
-            "{} not stored",
-            message.book.title
-        );
+    for delivery in [&newer, &older, &newer] {
+        let response = consumer.handle(sqs_event(&[delivery.to_json()])).await.expect("the handler answers");
+        assert!(response.batch_item_failures.is_empty(), "a superseded version is done, not failed");
     }
+
+    let stored = fixture.store().get(newer.book.id).await.unwrap().expect("stored");
+    assert_eq!(stored.title, newer.book.title, "the version accepted last is the one stored");
 }
 
 #[tokio::test]
-async fn unprocessed_items_are_retried_until_written() {
+async fn a_write_that_fails_is_reported_and_stored_when_delivered_again() {
     let fixture = Fixture::new().await;
-    let (counter, calls) = CountOutputs::<BatchWriteItemOutput>::new();
-    let config = aws_sdk_dynamodb::config::Builder::from(&fixture.sdk)
-        .interceptor(WithholdWrites::first_call(4))
-        .interceptor(counter)
-        .build();
-    let store = books::store::BookStore::new(aws_sdk_dynamodb::Client::from_conf(config), &fixture.table);
+    let failing = Consumer::new(fixture.store_with(FailWrites::every(1)), Metrics::new("consumer"));
     let messages: Vec<BookMessage> =
-        (0..10).map(|i| message(&format!("Book {i}"), &format!("key-{i}"))).collect();
+        (0..4).map(|i| message(&format!("Book {i}"), &format!("key-{i}"))).collect();
     let bodies: Vec<String> = messages.iter().map(BookMessage::to_json).collect();
 
-    let response = Consumer::new(store, Metrics::new("consumer"))
-        .handle(sqs_event(&bodies))
-        .await
-        .expect("the handler answers");
+    let response = failing.handle(sqs_event(&bodies)).await.expect("the handler answers");
+    let failed: Vec<String> =
+        response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
+    assert_eq!(failed.len(), 4, "every write fails, and each book is reported: {failed:?}");
 
-    assert!(response.batch_item_failures.is_empty(), "retried items are not failures");
-    assert_eq!(calls.load(Ordering::SeqCst), 2, "one call, then one retry of the 4 unprocessed items");
+    let again: Vec<String> = failed
+        .iter()
+        .map(|id| bodies[id.trim_start_matches("message-").parse::<usize>().unwrap()].clone())
+        .collect();
+    let response =
+        Consumer::new(fixture.store(), Metrics::new("consumer")).handle(sqs_event(&again)).await.unwrap();
+    assert!(response.batch_item_failures.is_empty());
     for message in &messages {
         assert!(
             fixture.store().get(message.book.id).await.unwrap().is_some(),
@@ -131,51 +125,119 @@ async fn answer(producer: &Producer, request: lambda_http::Request) -> (u16, Val
 async fn the_producer_queues_one_message_per_accepted_book() {
     let fixture = Fixture::new().await;
     let (counter, sends) = CountOutputs::<SendMessageOutput>::new();
-    let producer = Producer::new(fixture.queue_with(counter), fixture.store());
+    let producer = Producer::new(fixture.queue_with(counter), fixture.store(), fixture.idempotency());
     let body = r#"{"title":"Dune","author":"Frank Herbert"}"#;
 
     let (status, answer) =
         answer(&producer, api_request("POST", "/books", &[JSON, ("idempotency-key", "key-1")], body)).await;
 
     assert_eq!(status, 202);
-    assert_eq!(answer["id"], json!(book_id(Some("key-1"))));
     assert_eq!(sends.load(Ordering::SeqCst), 1);
     let queued = fixture.queued().await;
     assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0]["book"]["id"], answer["id"]);
     assert_eq!(queued[0]["book"]["title"], "Dune");
     assert_eq!(queued[0]["request_id"], common::REQUEST_ID);
 }
 
 #[tokio::test]
-async fn the_same_key_with_another_body_keeps_the_id_and_the_last_write_wins() {
+async fn a_key_reused_with_the_same_body_gets_the_same_answer_and_queues_nothing() {
     let fixture = Fixture::new().await;
-    let producer = Producer::new(fixture.queue(), fixture.store());
+    let (counter, sends) = CountOutputs::<SendMessageOutput>::new();
+    let producer = Producer::new(fixture.queue_with(counter), fixture.store(), fixture.idempotency());
+    let key = [JSON, ("idempotency-key", "retry-me")];
+    let post = |body: &'static str| api_request("POST", "/books", &key, body);
+
+    let first = producer.handle(post(r#"{"title":"Dune","author":"Frank Herbert"}"#)).await.unwrap();
+    let again = producer.handle(post(r#"{ "author": "Frank Herbert", "title": "Dune" }"#)).await.unwrap();
+
+    assert_eq!((first.status().as_u16(), again.status().as_u16()), (202, 202));
+    assert_eq!(first.body().as_ref(), again.body().as_ref(), "the same id, answered again");
+    assert_eq!(again.headers()["location"], first.headers()["location"]);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(sends.load(Ordering::SeqCst), 1, "the retry queued nothing");
+}
+
+#[tokio::test]
+async fn a_key_reused_with_another_body_is_refused() {
+    let fixture = Fixture::new().await;
+    let producer = fixture.producer();
     let key = [JSON, ("idempotency-key", "retry-me")];
 
-    let (_, first) =
+    let (status, _) =
         answer(&producer, api_request("POST", "/books", &key, r#"{"title":"Dune","author":"F. Herbert"}"#))
             .await;
-    let (_, second) = answer(
+    assert_eq!(status, 202);
+    let (status, refused) = answer(
         &producer,
         api_request("POST", "/books", &key, r#"{"title":"Dune","author":"Frank Herbert"}"#),
     )
     .await;
-    assert_eq!(first["id"], second["id"]);
 
-    let bodies: Vec<String> = fixture.queued().await.iter().map(Value::to_string).collect();
-    assert_eq!(bodies.len(), 2);
-    Consumer::new(fixture.store(), Metrics::new("consumer"))
-        .handle(sqs_event(&bodies))
-        .await
-        .expect("stored");
-    let id = first["id"].as_str().unwrap().parse().unwrap();
-    assert_eq!(fixture.store().get(id).await.unwrap().expect("one book").author, "Frank Herbert");
+    assert_eq!((status, refused["field"].as_str()), (422, Some("Idempotency-Key")));
+    assert_eq!(fixture.queued().await.len(), 1, "only the first body was queued");
+}
+
+#[tokio::test]
+async fn a_retry_while_the_first_request_is_in_flight_is_told_to_wait() {
+    let fixture = Fixture::new().await;
+    let producer = fixture.producer();
+    let body = r#"{"title":"Dune","author":"Frank Herbert"}"#;
+    let request = api_request("POST", "/books", &[JSON, ("idempotency-key", "slow")], body);
+    let key = Key::from_header(request.headers().get("idempotency-key")).unwrap().expect("a key");
+    let book: Value = serde_json::from_str(body).unwrap();
+    let book = books::book::Book::from_json(uuid::Uuid::new_v4(), book.as_object().unwrap(), 2100).unwrap();
+    let claim =
+        fixture.idempotency().claim(&key, &idempotency::body_hash(&book), book.id, None).await.unwrap();
+    assert!(matches!(claim, Claim::Claimed { .. }), "the first request holds the key");
+
+    let response = producer.handle(request).await.unwrap();
+
+    assert_eq!(response.status().as_u16(), 409);
+    assert_eq!(response.headers()["retry-after"], "1");
+    assert!(fixture.queued().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_request_that_could_not_queue_its_book_releases_its_key() {
+    let fixture = Fixture::new().await;
+    let unreachable = Producer::new(fixture.queue_with(FailSends), fixture.store(), fixture.idempotency());
+    let body = r#"{"title":"Dune","author":"Frank Herbert"}"#;
+    let post = || api_request("POST", "/books", &[JSON, ("idempotency-key", "try-again")], body);
+
+    let (status, _) = answer(&unreachable, post()).await;
+    assert_eq!(status, 503);
+    let (status, accepted) = answer(&fixture.producer(), post()).await;
+
+    assert_eq!(status, 202, "the retry went through");
+    let queued = fixture.queued().await;
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0]["book"]["id"], accepted["id"]);
+}
+
+/// An SQS that takes no message.
+#[derive(Debug)]
+struct FailSends;
+
+impl aws_sdk_sqs::config::Intercept for FailSends {
+    fn name(&self) -> &'static str {
+        "FailSends"
+    }
+
+    fn read_before_serialization(
+        &self,
+        _: &aws_sdk_sqs::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
+        _: &aws_sdk_sqs::config::RuntimeComponents,
+        _: &mut aws_sdk_sqs::config::ConfigBag,
+    ) -> Result<(), aws_sdk_sqs::error::BoxError> {
+        Err("FailSends: the queue is unreachable".into())
+    }
 }
 
 #[tokio::test]
 async fn the_producer_reads_stored_books() {
     let fixture = Fixture::new().await;
-    let producer = Producer::new(fixture.queue(), fixture.store());
+    let producer = fixture.producer();
     let stored = message("The Left Hand of Darkness", "k9");
     Consumer::new(fixture.store(), Metrics::new("consumer"))
         .handle(sqs_event(&[stored.to_json()]))

@@ -137,7 +137,9 @@ where
 /// it for the `$default` route of the `$default` stage. Tests build their requests with it too.
 pub fn api_gateway_event(parts: &Parts, body: &[u8], client: SocketAddr) -> Value {
     let mut headers = Map::new();
-    for name in parts.headers.keys() {
+    // Payload 2.0 moves cookies to their own list (`cookies`, below); lambda_http puts them back
+    // into a `cookie` header for the handler.
+    for name in parts.headers.keys().filter(|name| *name != lambda_http::http::header::COOKIE) {
         // API Gateway joins repeated headers with commas.
         let values: Vec<&str> = parts.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
         headers.insert(name.as_str().to_owned(), Value::from(values.join(",")));
@@ -191,7 +193,8 @@ pub fn api_gateway_event(parts: &Parts, body: &[u8], client: SocketAddr) -> Valu
     if !parameters.is_empty() {
         event["queryStringParameters"] = Value::Object(parameters);
     }
-    let cookie_header = header("cookie");
+    let cookie_header: String =
+        parts.headers.get_all("cookie").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join("; ");
     let cookies: Vec<&str> = cookie_header.split("; ").filter(|c| !c.is_empty()).collect();
     if !cookies.is_empty() {
         event["cookies"] = json!(cookies);

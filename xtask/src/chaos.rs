@@ -29,8 +29,8 @@ pub fn run(books: usize) -> Result {
 /// and destroys what it applied.
 pub fn fault_run(tools: &Tools, endpoint: &str, books: usize) -> Result {
     let root = emulator::repo_root();
-    package::existing_or_placeholder(&Functions::final_system())?;
-    let terraform = stack::final_root(tools);
+    let terraform =
+        stack::final_root(tools).with_packages(package::existing_or_placeholder(&Functions::final_system())?);
     let outputs = stage(
         "terraform apply",
         &format!("apply terraform/ to the emulator with {MAX_RECEIVE_COUNT}"),

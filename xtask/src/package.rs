@@ -3,7 +3,7 @@
 //!
 //! The manifest (`target/lambda/packages.json`) records the zips and the architecture they
 //! were built for; the Terraform root reads it, so functions cannot be deployed with zips
-//! built for another architecture.
+//! built for another architecture, nor with the emulator's placeholder.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,6 +33,14 @@ impl Arch {
         match self {
             Arch::Arm64 => "arm64",
             Arch::X86_64 => "x86_64",
+        }
+    }
+
+    /// The Rust target cargo-lambda builds for, under whose `release/` the binaries land.
+    fn rust_target(self) -> &'static str {
+        match self {
+            Arch::Arm64 => "aarch64-unknown-linux-gnu",
+            Arch::X86_64 => "x86_64-unknown-linux-gnu",
         }
     }
 
@@ -106,6 +114,7 @@ pub fn build(tools: &Tools, arch: Arch, functions: &Functions) -> Result {
             })?;
         for function in [&producer, &consumer] {
             let zip = lambda_dir().join(function).join("bootstrap.zip");
+            run_command(Command::new(emulator::venv_python()).arg("-c").arg(REPRODUCIBLE_ZIP).arg(&zip))?;
             let bytes = std::fs::metadata(&zip).map_err(|e| format!("no {}: {e}", zip.display()))?.len();
             println!("    {}: {:.2} MiB", zip.display(), bytes as f64 / (1024.0 * 1024.0));
         }
@@ -117,6 +126,33 @@ pub fn build(tools: &Tools, arch: Arch, functions: &Functions) -> Result {
         println!("    {} written", functions.manifest_path().display());
         Ok(())
     })
+}
+
+/// Packages `functions` again after making their binaries look rebuilt (a new modification
+/// time, as a fresh build of the same commit has) and fails unless every zip is byte-identical.
+pub fn rebuild_is_identical(tools: &Tools, arch: Arch, functions: &Functions) -> Result {
+    let zips: Vec<PathBuf> = ["producer", "consumer"]
+        .iter()
+        .map(|name| lambda_dir().join(functions.bin(name)).join("bootstrap.zip"))
+        .collect();
+    let read = |zip: &PathBuf| std::fs::read(zip).map_err(|e| format!("cannot read {}: {e}", zip.display()));
+    let before: Vec<Vec<u8>> = zips.iter().map(read).collect::<Result<_>>()?;
+    let binaries = emulator::repo_root().join("target").join(arch.rust_target()).join("release");
+    for name in ["producer", "consumer"] {
+        let binary = std::fs::File::options()
+            .append(true)
+            .open(binaries.join(functions.bin(name)))
+            .map_err(|e| format!("cannot open the {name} binary: {e}"))?;
+        binary.set_modified(std::time::SystemTime::now()).map_err(|e| e.to_string())?;
+    }
+    build(tools, arch, functions)?;
+    for (zip, before) in zips.iter().zip(before) {
+        if read(zip)? != before {
+            return Err(format!("{} differs from the same commit's previous package", zip.display()));
+        }
+    }
+    println!("    both zips are byte-identical to the previous package");
+    Ok(())
 }
 
 /// `cargo lambda build` of release zips for `arch`, to which the caller adds what to build.
@@ -140,36 +176,56 @@ pub fn cargo_lambda(tools: &Tools, arch: Arch) -> Result<Command> {
     Ok(command)
 }
 
-/// For the emulator, which stores function code but never runs it: the zips already built,
-/// or else a placeholder zip (named as such) that saves the release build.
-pub fn existing_or_placeholder(functions: &Functions) -> Result {
+/// For the emulator, which stores function code but never runs it: the manifest of the zips
+/// already built, or else of a placeholder zip that saves the release build. The placeholder's
+/// manifest lives apart from real packages (`target/lambda/placeholder/`) and says
+/// `"placeholder": true`, which the final root refuses unless told it is the emulator
+/// (`allow_placeholder_packages` in `emulator.tfvars`): it can never be deployed by mistake.
+pub fn existing_or_placeholder(functions: &Functions) -> Result<PathBuf> {
     let manifest = functions.manifest_path();
     if manifest.exists() {
         println!("\n==> package: using the packages in {}", manifest.display());
-        return Ok(());
+        return Ok(manifest);
     }
+    let placeholder_dir = lambda_dir().join("placeholder");
+    let placeholder_manifest = placeholder_dir.join(format!("{}.json", functions.package));
     stage(
         "package",
         "no packages built yet: a placeholder zip for the emulator (`cargo xtask package` builds real ones)",
         || {
-            let placeholder = lambda_dir().join("placeholder").join("placeholder-bootstrap.zip");
-            std::fs::create_dir_all(placeholder.parent().expect("a parent")).map_err(|e| e.to_string())?;
+            let zip = placeholder_dir.join("placeholder-bootstrap.zip");
+            std::fs::create_dir_all(&placeholder_dir).map_err(|e| e.to_string())?;
             let script = "#!/bin/sh\necho 'placeholder package: build the real one with cargo xtask package' >&2\nexit 1\n";
             run_command(
-                Command::new(emulator::venv_python())
-                    .arg("-c")
-                    .arg(ZIP_ONE_FILE)
-                    .arg(&placeholder)
-                    .arg(script),
+                Command::new(emulator::venv_python()).arg("-c").arg(ZIP_ONE_FILE).arg(&zip).arg(script),
             )?;
-            let relative = placeholder
-                .strip_prefix(manifest.parent().expect("a parent"))
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|_| "../placeholder/placeholder-bootstrap.zip".into());
-            functions.write_manifest(Arch::X86_64, &relative, &relative)
+            let manifest = json!({
+                "architecture": Arch::X86_64.terraform_name(),
+                "producer": "placeholder-bootstrap.zip",
+                "consumer": "placeholder-bootstrap.zip",
+                "placeholder": true,
+            });
+            std::fs::write(&placeholder_manifest, format!("{manifest:#}\n"))
+                .map_err(|e| format!("could not write the manifest: {e}"))
         },
-    )
+    )?;
+    Ok(placeholder_manifest)
 }
+
+/// Rewrites a zip so that it depends on its files' bytes alone: cargo-lambda stores each file's
+/// modification time, so a rebuild of the same commit would change `source_code_hash` and
+/// redeploy identical code. Entries keep their order and bytes, with a fixed time (1980-01-01,
+/// the earliest a zip can say) and mode.
+const REPRODUCIBLE_ZIP: &str = "import sys, zipfile
+path = sys.argv[1]
+with zipfile.ZipFile(path) as z:
+    entries = [(i.filename, z.read(i)) for i in z.infolist()]
+with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    for name, data in entries:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.external_attr = 0o100755 << 16; info.create_system = 3; info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, data, compresslevel=9)
+";
 
 /// Writes a zip holding one executable `bootstrap` (Python's zipfile, as Python is already a
 /// prerequisite and Terraform's archive provider is not available offline).

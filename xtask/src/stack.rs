@@ -76,11 +76,25 @@ pub struct Terraform {
     pub dir: PathBuf,
     data_dir: PathBuf,
     rc: PathBuf,
+    /// The packages manifest to plan, apply and destroy with, when not the root's default.
+    packages: Option<PathBuf>,
 }
 
 impl Terraform {
     pub fn new(dir: PathBuf, data_dir: PathBuf, tools: &Tools) -> Self {
-        Terraform { dir, data_dir, rc: tools.terraform_rc.clone() }
+        Terraform { dir, data_dir, rc: tools.terraform_rc.clone(), packages: None }
+    }
+
+    /// The same root, run with the packages of `manifest` (`packages_manifest`).
+    pub fn with_packages(self, manifest: PathBuf) -> Self {
+        Terraform { packages: Some(manifest), ..self }
+    }
+
+    /// `-var-file=emulator.tfvars`, then the packages manifest when one is set.
+    fn emulator_vars(&self) -> Vec<String> {
+        let packages =
+            self.packages.iter().map(|manifest| format!("-var=packages_manifest={}", manifest.display()));
+        std::iter::once("-var-file=emulator.tfvars".to_owned()).chain(packages).collect()
     }
 
     pub fn command(&self) -> Command {
@@ -124,7 +138,8 @@ impl Terraform {
         self.init_fresh(endpoint)?;
         run_command(
             emulator_env(&mut self.command(), endpoint)
-                .args(["plan", "-input=false", "-compact-warnings", "-var-file=emulator.tfvars"])
+                .args(["plan", "-input=false", "-compact-warnings"])
+                .args(self.emulator_vars())
                 .stdout(Stdio::null()),
         )
     }
@@ -135,13 +150,8 @@ impl Terraform {
         self.init_fresh(endpoint)?;
         run_command(
             emulator_env(&mut self.command(), endpoint)
-                .args([
-                    "apply",
-                    "-auto-approve",
-                    "-input=false",
-                    "-compact-warnings",
-                    "-var-file=emulator.tfvars",
-                ])
+                .args(["apply", "-auto-approve", "-input=false", "-compact-warnings"])
+                .args(self.emulator_vars())
                 .args(vars.iter().flat_map(|var| ["-var", var])),
         )?;
         let json = output(emulator_env(&mut self.command(), endpoint).args(["output", "-json"]))?;
@@ -151,13 +161,11 @@ impl Terraform {
     }
 
     pub fn destroy(&self, endpoint: &str) -> Result {
-        run_command(emulator_env(&mut self.command(), endpoint).args([
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-compact-warnings",
-            "-var-file=emulator.tfvars",
-        ]))
+        run_command(
+            emulator_env(&mut self.command(), endpoint)
+                .args(["destroy", "-auto-approve", "-input=false", "-compact-warnings"])
+                .args(self.emulator_vars()),
+        )
     }
 }
 
@@ -253,10 +261,10 @@ fn run_local_step(ports: &Ports, step: &str) -> Result {
     let tools = setup::run()?;
     let emulator = start_emulator(ports.emulator)?;
     let endpoint = emulator.endpoint().to_owned();
+    let mut terraform = step_root(&dir, &tools);
     if let Some(functions) = &functions {
-        package::existing_or_placeholder(functions)?;
+        terraform = terraform.with_packages(package::existing_or_placeholder(functions)?);
     }
-    let terraform = step_root(&dir, &tools);
     let outputs = stage(
         "apply",
         &format!("terraform apply of {} against the emulator", terraform.dir.display()),
@@ -402,6 +410,10 @@ pub fn runner_env(outputs: &BTreeMap<String, Value>) -> Result<BTreeMap<String, 
         ("AWS_LAMBDA_LOG_LEVEL".to_owned(), "INFO".to_owned()),
         ("AWS_LAMBDA_FUNCTION_VERSION".to_owned(), "$LATEST".to_owned()),
     ]);
+    // From the final system on: the producer's idempotency records.
+    if let Some(table) = outputs.get("idempotency_table_name").and_then(Value::as_str) {
+        env.insert("IDEMPOTENCY_TABLE_NAME".to_owned(), table.to_owned());
+    }
     for (name, value) in outputs.get("local_runner_settings").and_then(Value::as_object).into_iter().flatten()
     {
         env.insert(name.clone(), value.to_string());
@@ -450,8 +462,7 @@ pub fn run_local(ports: Ports) -> Result {
     let emulator = start_emulator(ports.emulator)?;
     let endpoint = emulator.endpoint().to_owned();
     let functions = Functions::final_system();
-    package::existing_or_placeholder(&functions)?;
-    let terraform = final_root(&tools);
+    let terraform = final_root(&tools).with_packages(package::existing_or_placeholder(&functions)?);
     let outputs = stage("apply", "terraform apply of terraform/ against the emulator (fresh state)", || {
         terraform.apply_fresh(&endpoint, &[])
     })?;

@@ -79,16 +79,19 @@ pub fn run() -> Result {
         )
     })?;
     for step in stack::steps() {
+        let mut terraform = stack::step_root(&step, &tools);
         if let Some(functions) = package::Functions::of_step(&step) {
-            package::existing_or_placeholder(&functions)?;
+            terraform = terraform.with_packages(package::existing_or_placeholder(&functions)?);
         }
-        let terraform = stack::step_root(&step, &tools);
         stage("terraform plan", &format!("plan {} against the emulator", terraform.dir.display()), || {
             terraform.plan_fresh(&endpoint)
         })?;
     }
     let functions = package::Functions::final_system();
     package::build(&tools, package::Arch::X86_64, &functions)?;
+    stage("package", "packaging the same commit again gives byte-identical zips", || {
+        package::rebuild_is_identical(&tools, package::Arch::X86_64, &functions)
+    })?;
     let terraform = stack::final_root(&tools);
     let outputs = stage("terraform apply", "apply terraform/ to the emulator from an empty state", || {
         terraform.apply_fresh(&endpoint, &[])

@@ -8,7 +8,7 @@ use lambda_runtime::Error;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    books::logs::init();
     let sdk = sdk_config().await;
     let (producer, consumer) = (Producer::from_env(&sdk)?, Consumer::from_env(&sdk)?);
     books::local::run(&sdk, producer, consumer).await

@@ -3,10 +3,10 @@
 
 #![allow(dead_code)] // each test crate uses its own part of this module
 
-mod withhold;
+mod fail_writes;
 
 #[allow(unused_imports)] // only some test crates disturb DynamoDB
-pub use withhold::WithholdWrites;
+pub use fail_writes::FailWrites;
 
 use std::marker::PhantomData;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -18,8 +18,12 @@ use aws_sdk_dynamodb::config::interceptors::FinalizerInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::types::AttributeValue;
-use books::book::{Book, book_id};
+use std::time::Duration;
+
+use books::book::Book;
+use books::idempotency::Idempotency;
 use books::message::BookMessage;
+use books::producer::Producer;
 use books::queue::BookQueue;
 use books::store::BookStore;
 use lambda_http::request::LambdaRequest;
@@ -37,6 +41,7 @@ pub struct Fixture {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub queue_url: String,
     pub table: String,
+    pub idempotency_table: String,
 }
 
 impl Fixture {
@@ -44,9 +49,10 @@ impl Fixture {
         let sdk = emulator::sdk_config().await;
         let (sqs, dynamodb) = (aws_sdk_sqs::Client::new(&sdk), aws_sdk_dynamodb::Client::new(&sdk));
         let table = emulator::fresh_table(&dynamodb).await;
+        let idempotency_table = emulator::fresh_table(&dynamodb).await;
         let created = sqs.create_queue().queue_name(&table).send().await;
         let queue_url = created.expect("queue created").queue_url.expect("a URL");
-        Fixture { sdk, sqs, dynamodb, queue_url, table }
+        Fixture { sdk, sqs, dynamodb, queue_url, table, idempotency_table }
     }
 
     pub fn queue(&self) -> BookQueue {
@@ -55,6 +61,15 @@ impl Fixture {
 
     pub fn store(&self) -> BookStore {
         BookStore::new(self.dynamodb.clone(), &self.table)
+    }
+
+    pub fn idempotency(&self) -> Idempotency {
+        Idempotency::new(self.dynamodb.clone(), &self.idempotency_table, Duration::from_secs(24 * 60 * 60))
+    }
+
+    /// The producer on this fixture's queue and tables.
+    pub fn producer(&self) -> Producer {
+        Producer::new(self.queue(), self.store(), self.idempotency())
     }
 
     /// The queue, with every call going through `interceptor`.
@@ -149,11 +164,15 @@ pub fn sqs_event(bodies: &[String]) -> LambdaEvent<SqsEvent> {
     LambdaEvent::new(event, Context::default())
 }
 
-/// The message the producer would queue for this title, accepted with `key`.
-pub fn message(title: &str, key: &str) -> BookMessage {
+/// The id the tests give the book they call `label`: the same label, the same book.
+pub fn id_of(label: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, label.as_bytes())
+}
+
+/// The message the producer would queue for this title, for the book `label` names.
+pub fn message(title: &str, label: &str) -> BookMessage {
     let object = json!({ "title": title, "author": "Ursula K. Le Guin" });
-    let book =
-        Book::from_json(book_id(Some(key)), object.as_object().expect("an object"), 2100).expect("valid");
+    let book = Book::from_json(id_of(label), object.as_object().expect("an object"), 2100).expect("valid");
     BookMessage::new(book, REQUEST_ID.into())
 }
 

@@ -26,7 +26,10 @@ resource "aws_apigatewayv2_route" "producer" {
 resource "aws_cloudwatch_log_group" "access" {
   #checkov:skip=CKV_AWS_158:CloudWatch Logs encrypts at rest with service keys; a customer-managed KMS key adds cost and key policy the workshop does not need
   #checkov:skip=CKV_AWS_338:retention is a variable, 14 days by design (the seed's choice, for cost); raise log_retention_days where a year is required
-  name              = "/aws/apigateway/${var.name}"
+  # API Gateway delivers access logs as vended logs, allowed by the account's CloudWatch Logs
+  # resource policy, which has a size limit (5,120 characters) and grows with each log group
+  # named in it. A group under /aws/vendedlogs/ is covered by one wildcard entry instead.
+  name              = "/aws/vendedlogs/apigateway/${var.name}"
   retention_in_days = var.log_retention_days
   tags              = var.tags
 }
@@ -37,6 +40,9 @@ resource "aws_apigatewayv2_stage" "default" {
   auto_deploy = true
   tags        = var.tags
 
+  # The default route settings: limits for each route on its own (POST /books, GET
+  # /books/{id}, $default), not one budget for the API, and targets API Gateway applies on a
+  # best-effort basis, under the account's limit per region.
   default_route_settings {
     throttling_burst_limit = var.throttling_burst_limit
     throttling_rate_limit  = var.throttling_rate_limit

@@ -1,6 +1,7 @@
 output "api_url" {
-  description = "Base URL of the API (the $default stage): POST <api_url>/books."
-  value       = aws_apigatewayv2_stage.default.invoke_url
+  description = "Base URL of the API (the $default stage), without a trailing slash, so that \"$api_url/books\" is the books route."
+  # The $default stage's invoke_url ends in "/" (https://<id>.execute-api.<region>.amazonaws.com/).
+  value = trimsuffix(aws_apigatewayv2_stage.default.invoke_url, "/")
 }
 
 output "api_id" {

@@ -19,7 +19,7 @@ variable "producer_function_name" {
 }
 
 variable "throttling_burst_limit" {
-  description = "Most requests the stage admits in a burst."
+  description = "Most requests each route admits in a burst (the stage's default route settings, applied to every route separately, not to the API as a whole)."
   type        = number
   default     = 100
 
@@ -30,7 +30,7 @@ variable "throttling_burst_limit" {
 }
 
 variable "throttling_rate_limit" {
-  description = "Steady requests per second the stage admits."
+  description = "Steady requests per second each route admits (the stage's default route settings, applied to every route separately, not to the API as a whole)."
   type        = number
   default     = 50
 

@@ -9,6 +9,12 @@ locals {
     name       = "BooksStored"
     dimensions = { FunctionName = var.consumer_function_name }
   }
+  # Its sibling, in the same lines: records the consumer reported in batchItemFailures.
+  books_failed_metric = {
+    namespace  = "Books"
+    name       = "BooksFailed"
+    dimensions = { FunctionName = var.consumer_function_name }
+  }
 
   # Each alarm fires when its metric goes above its threshold; missing data (no traffic) is fine.
   alarms = merge(
@@ -46,6 +52,22 @@ locals {
         threshold   = 0, periods = 1
       }
     },
+    # Failed records do not fail the invocation (they are reported in batchItemFailures), so
+    # consumer-errors stays quiet; this alarm sees them while SQS is still retrying them.
+    { for key, alarm in {
+      consumer-failed-records = {
+        description = "The consumer could not store some records: SQS retries them, and after maxReceiveCount receives they reach the DLQ. Read the consumer's log for the cause."
+        namespace   = local.books_failed_metric.namespace, metric = local.books_failed_metric.name, statistic = "Sum"
+        dimensions  = local.books_failed_metric.dimensions
+        threshold   = 0, periods = 1
+      }
+    } : key => alarm if var.failed_records_alarm_enabled },
+  )
+
+  # The dashboard's books widget: stored, and failed when the consumer reports that metric.
+  books_metrics = concat(
+    [[local.books_stored_metric.namespace, local.books_stored_metric.name, "FunctionName", var.consumer_function_name]],
+    var.failed_records_alarm_enabled ? [[local.books_failed_metric.namespace, local.books_failed_metric.name, "FunctionName", var.consumer_function_name]] : [],
   )
 }
 
@@ -76,11 +98,11 @@ resource "aws_cloudwatch_dashboard" "books" {
       {
         type = "metric", x = 0, y = 0, width = 12, height = 6
         properties = {
-          title   = "Books stored per minute"
+          title   = var.failed_records_alarm_enabled ? "Books stored and failed per minute" : "Books stored per minute"
           region  = var.region
           stat    = "Sum"
           period  = 60
-          metrics = [[local.books_stored_metric.namespace, local.books_stored_metric.name, "FunctionName", var.consumer_function_name]]
+          metrics = local.books_metrics
         }
       },
       {

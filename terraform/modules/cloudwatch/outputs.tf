@@ -12,3 +12,8 @@ output "dashboard_name" {
   description = "Name of the CloudWatch dashboard."
   value       = aws_cloudwatch_dashboard.books.dashboard_name
 }
+
+output "books_failed_metric" {
+  description = "Namespace, name and dimensions of the failed-records metric the consumer writes (embedded metric format), or null when failed_records_alarm_enabled is off."
+  value       = var.failed_records_alarm_enabled ? local.books_failed_metric : null
+}

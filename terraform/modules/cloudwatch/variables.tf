@@ -49,6 +49,12 @@ variable "max_queue_age_seconds" {
   }
 }
 
+variable "failed_records_alarm_enabled" {
+  description = "Alarm on the consumer's BooksFailed metric (records it reported in batchItemFailures; Books namespace, by FunctionName) and show it on the dashboard. Only for a consumer that writes that metric."
+  type        = bool
+  default     = false
+}
+
 variable "alarm_actions" {
   description = "ARNs notified when an alarm fires or recovers (e.g. an SNS topic). Empty: the alarms only show in the console."
   type        = list(string)

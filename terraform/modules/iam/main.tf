@@ -2,22 +2,25 @@
 
 locals {
   # The calls each function's code makes; outputs expose these lists so tests can compare them.
+  # The table actions are inputs (their defaults are the workshop steps' calls), because the
+  # reference system's code calls others; the queue's and the logs' are the same everywhere.
   producer_queue_actions = ["sqs:SendMessage"]
-  producer_table_actions = ["dynamodb:GetItem"]
   consumer_queue_actions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
-  consumer_table_actions = ["dynamodb:BatchWriteItem"]
   # A function writes to its own log group, which Terraform creates (so no logs:CreateLogGroup).
   log_actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
 
   policies = {
-    producer = [
+    # A statement with no actions (no idempotency table, as in the workshop's steps) is left out.
+    producer = [for statement in [
       { actions = local.producer_queue_actions, resources = [var.queue_arn] },
-      { actions = local.producer_table_actions, resources = [var.table_arn] },
+      { actions = var.producer_table_actions, resources = [var.table_arn] },
+      # The idempotency records (final/ only) are the producer's alone.
+      { actions = var.idempotency_table_actions, resources = [var.idempotency_table_arn] },
       { actions = local.log_actions, resources = ["${var.producer_log_group_arn}:*"] },
-    ]
+    ] : statement if length(statement.actions) > 0]
     consumer = [
       { actions = local.consumer_queue_actions, resources = [var.queue_arn] },
-      { actions = local.consumer_table_actions, resources = [var.table_arn] },
+      { actions = var.consumer_table_actions, resources = [var.table_arn] },
       { actions = local.log_actions, resources = ["${var.consumer_log_group_arn}:*"] },
     ]
   }

@@ -7,7 +7,15 @@ locals {
       role_arn    = var.producer_role_arn
       memory_size = var.producer_memory_mb
       timeout     = var.producer_timeout_seconds
-      environment = { QUEUE_URL = var.queue_url, TABLE_NAME = var.table_name }
+      # The idempotency settings only when a table is given, so a configuration without
+      # one (the workshop's steps) deploys the environment it always had.
+      environment = merge(
+        { QUEUE_URL = var.queue_url, TABLE_NAME = var.table_name },
+        var.idempotency_table_name == null ? {} : {
+          IDEMPOTENCY_TABLE_NAME  = var.idempotency_table_name
+          IDEMPOTENCY_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
+        },
+      )
     }
     consumer = {
       package     = var.packages.consumer
@@ -61,7 +69,14 @@ resource "aws_lambda_function" "function" {
     log_format            = "JSON"
     log_group             = aws_cloudwatch_log_group.function[each.key].name
     application_log_level = var.log_level
-    system_log_level      = "WARN"
+    system_log_level      = var.system_log_level
+  }
+
+  lifecycle {
+    precondition {
+      condition     = !var.packages.placeholder || var.allow_placeholder_packages
+      error_message = "The packages are placeholders (a script that exits 1, written so the local emulator has something to store), not the functions: build them with `cargo xtask package`, or set allow_placeholder_packages = true where nothing runs them (the emulator)."
+    }
   }
 }
 

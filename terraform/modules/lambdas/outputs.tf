@@ -52,3 +52,13 @@ output "event_source_mapping_enabled" {
   description = "Whether the queue delivers to the consumer (off against the local emulator)."
   value       = aws_lambda_event_source_mapping.queue.enabled
 }
+
+output "placeholder_packages" {
+  description = "Whether the functions were given placeholder packages (allowed only with allow_placeholder_packages)."
+  value       = var.packages.placeholder
+}
+
+output "producer_environment_names" {
+  description = "Names of the producer's environment variables (not their values), for tests of what a configuration hands it."
+  value       = sort(keys(local.functions.producer.environment))
+}

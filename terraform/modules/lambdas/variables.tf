@@ -25,17 +25,24 @@ variable "architecture" {
 }
 
 variable "packages" {
-  description = "The functions' zips and the architecture they were built for, as `cargo xtask package` writes them to target/lambda/packages.json (paths resolved)."
+  description = "The functions' zips and the architecture they were built for, as `cargo xtask package` writes them to target/lambda/packages.json (paths resolved); placeholder is true for the dummy zips xtask writes for the emulator, which the functions refuse unless allow_placeholder_packages is set."
   type = object({
     architecture = string
     producer     = string
     consumer     = string
+    placeholder  = optional(bool, false)
   })
 
   validation {
     condition     = endswith(var.packages.producer, ".zip") && endswith(var.packages.consumer, ".zip")
     error_message = "Each package is a .zip file, as `cargo lambda build --output-format zip` writes it."
   }
+}
+
+variable "allow_placeholder_packages" {
+  description = "Accept placeholder packages (packages.placeholder = true): only against the local emulator, which stores function code but never runs it. Off, a plan with placeholders fails and names `cargo xtask package`."
+  type        = bool
+  default     = false
 }
 
 variable "queue_visibility_timeout_seconds" {
@@ -107,6 +114,28 @@ variable "table_name" {
   type        = string
 }
 
+variable "idempotency_table_name" {
+  description = "Table of the producer's idempotency records, given to it as IDEMPOTENCY_TABLE_NAME (with IDEMPOTENCY_TTL_SECONDS); null gives the producer neither variable."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.idempotency_table_name == null ? true : can(regex("^[a-zA-Z0-9_.-]{3,255}$", var.idempotency_table_name))
+    error_message = "A table name is 3 to 255 letters, digits, '_', '-' or '.' (or null for no idempotency table)."
+  }
+}
+
+variable "idempotency_ttl_seconds" {
+  description = "How long the producer replays the recorded answer to an Idempotency-Key, in seconds; given to it as IDEMPOTENCY_TTL_SECONDS when idempotency_table_name is set."
+  type        = number
+  default     = 86400 # 24 hours
+
+  validation {
+    condition     = var.idempotency_ttl_seconds >= 60 && var.idempotency_ttl_seconds == floor(var.idempotency_ttl_seconds)
+    error_message = "The idempotency TTL is a whole number of seconds, at least 60."
+  }
+}
+
 variable "queue_url" {
   description = "The books queue, given to the producer as QUEUE_URL."
   type        = string
@@ -173,13 +202,24 @@ variable "log_retention_days" {
 }
 
 variable "log_level" {
-  description = "Lowest level of application log lines kept."
+  description = "Lowest level of the functions' own (application) log lines that Lambda keeps: TRACE, DEBUG or INFO. Not WARN or above: the consumer's BooksStored/BooksFailed metric lines are JSON lines at level INFO, and Lambda's filter would drop them with every other INFO line."
   type        = string
   default     = "INFO"
 
   validation {
-    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
-    error_message = "log_level is TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+    condition     = contains(["TRACE", "DEBUG", "INFO"], var.log_level)
+    error_message = "log_level is TRACE, DEBUG or INFO. The BooksStored and BooksFailed metrics are JSON log lines at level INFO (embedded metric format): Lambda's application log filter at WARN, ERROR or FATAL drops them, and every INFO line, so the metrics, their alarm and the dashboard go blank."
+  }
+}
+
+variable "system_log_level" {
+  description = "Lowest level of the lines Lambda itself writes to the functions' log groups: DEBUG, INFO or WARN. INFO keeps the START and REPORT line of each invocation (duration, billed duration, memory used, init duration of a cold start); WARN drops them."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level is DEBUG, INFO or WARN (Lambda's system log levels). WARN drops the START and REPORT lines with each invocation's duration, memory and init duration."
   }
 }
 

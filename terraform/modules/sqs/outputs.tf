@@ -32,3 +32,8 @@ output "visibility_timeout_seconds" {
   description = "Visibility timeout of the books queue, for the consumer's event source mapping checks."
   value       = aws_sqs_queue.books.visibility_timeout_seconds
 }
+
+output "max_receive_count" {
+  description = "Receives after which a failing message moves to the dead-letter queue (the redrive policy's maxReceiveCount)."
+  value       = var.max_receive_count
+}

@@ -46,9 +46,9 @@ variable "dead_letter_retention_seconds" {
 }
 
 variable "max_receive_count" {
-  description = "Receives after which a message that keeps failing moves to the dead-letter queue."
+  description = "Receives after which a message that keeps failing moves to the dead-letter queue. AWS's guidance for a Lambda event source is at least 5: a receive whose batch the function never processed (the function throttled) counts too."
   type        = number
-  default     = 3
+  default     = 5
 
   validation {
     condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000

@@ -72,3 +72,79 @@ run "refuses_a_retention_cloudwatch_does_not_offer" {
 
   expect_failures = [var.log_retention_days]
 }
+
+run "refuses_placeholder_packages" {
+  command = plan
+
+  variables {
+    packages = { architecture = "x86_64", producer = "../../tests/fixtures/placeholder.zip", consumer = "../../tests/fixtures/placeholder.zip", placeholder = true }
+  }
+
+  expect_failures = [aws_lambda_function.function]
+}
+
+run "accepts_placeholder_packages_when_allowed" {
+  command = plan
+
+  variables {
+    packages                   = { architecture = "x86_64", producer = "../../tests/fixtures/placeholder.zip", consumer = "../../tests/fixtures/placeholder.zip", placeholder = true }
+    allow_placeholder_packages = true
+  }
+
+  assert {
+    condition     = aws_lambda_function.function["producer"].filename == "../../tests/fixtures/placeholder.zip"
+    error_message = "With allow_placeholder_packages, the placeholders deploy (the emulator's case)."
+  }
+}
+
+run "gives_the_producer_no_idempotency_settings_without_a_table" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_lambda_function.function["producer"].environment[0].variables)) == toset(["QUEUE_URL", "TABLE_NAME"])
+    error_message = "Without idempotency_table_name the producer's environment is what the workshop's steps always had."
+  }
+}
+
+run "gives_the_producer_the_idempotency_table_and_ttl" {
+  command = plan
+
+  variables {
+    idempotency_table_name  = "books-idempotency"
+    idempotency_ttl_seconds = 3600
+  }
+
+  assert {
+    condition     = aws_lambda_function.function["producer"].environment[0].variables["IDEMPOTENCY_TABLE_NAME"] == "books-idempotency"
+    error_message = "The producer is told its idempotency table."
+  }
+
+  assert {
+    condition     = aws_lambda_function.function["producer"].environment[0].variables["IDEMPOTENCY_TTL_SECONDS"] == "3600"
+    error_message = "The producer is told the TTL in seconds."
+  }
+
+  assert {
+    condition     = !contains(keys(aws_lambda_function.function["consumer"].environment[0].variables), "IDEMPOTENCY_TABLE_NAME")
+    error_message = "The consumer never reads idempotency records."
+  }
+}
+
+run "keeps_the_start_and_report_lines_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.function["consumer"].logging_config[0].system_log_level == "INFO"
+    error_message = "System logs at INFO keep START and REPORT (duration, memory, init duration)."
+  }
+}
+
+run "refuses_an_application_log_level_that_drops_the_metrics" {
+  command = plan
+
+  variables {
+    log_level = "WARN"
+  }
+
+  expect_failures = [var.log_level]
+}

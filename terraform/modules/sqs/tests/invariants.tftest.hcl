@@ -32,3 +32,18 @@ run "refuses_a_dlq_that_keeps_messages_less_long_than_the_queue" {
 
   expect_failures = [var.dead_letter_retention_seconds]
 }
+
+# Applied against the mock, so the DLQ's ARN, and with it the redrive policy, is known.
+run "dead_letters_after_five_receives_by_default" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue.books.redrive_policy).maxReceiveCount == 5
+    error_message = "maxReceiveCount is 5 by default, AWS's floor for a Lambda event source (throttled receives count too)."
+  }
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue.books.redrive_policy).deadLetterTargetArn == aws_sqs_queue.dead_letter.arn
+    error_message = "Failing messages move to this module's DLQ."
+  }
+}
