@@ -137,6 +137,20 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
         .expect("the local runner answers");
     assert_eq!(answer.status(), 200);
 
+    // A key used before with another body, and an empty key: refused, naming the header.
+    for (key, status) in [("e2e-0", 422), ("", 400)] {
+        let request = hyper::Request::post(format!("{api}/books"))
+            .header("content-type", "application/json")
+            .header("idempotency-key", key)
+            .body(Full::new(Bytes::from(book(DISTINCT_BOOKS).to_string())))
+            .expect("a valid request");
+        let response = http.request(request).await.expect("the local runner answers");
+        assert_eq!(response.status(), status, "Idempotency-Key {key:?}");
+        let body = response.into_body().collect().await.expect("a body").to_bytes();
+        let body: Value = serde_json::from_slice(&body).expect("a JSON body");
+        assert_eq!(body["field"], "Idempotency-Key");
+    }
+
     // The poison message reaches the DLQ after maxReceiveCount receives; nothing else does.
     // maxReceiveCount (5) receives, each after the queue's visibility timeout (19 s here).
     let deadline = Instant::now() + Duration::from_secs(180);

@@ -251,3 +251,40 @@ async fn the_producer_reads_stored_books() {
         answer(&producer, api_request("GET", &format!("/books/{}", uuid::Uuid::new_v4()), &[], "")).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn with_aws_unreachable_a_batch_fails_within_the_emulators_consumer_timeout() {
+    // A listener that accepts connections and never answers: AWS unreachable, not refused.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let endpoint = format!("http://{}", silent.local_addr().unwrap());
+    let sdk = books::config::sdk_config().await.into_builder().endpoint_url(endpoint).build();
+    let store = books::store::BookStore::new(aws_sdk_dynamodb::Client::new(&sdk), "books");
+    let messages: Vec<BookMessage> =
+        (0..20).map(|i| message(&format!("Book {i}"), &format!("k{i}"))).collect();
+    let bodies: Vec<String> = messages.iter().map(BookMessage::to_json).collect();
+
+    let started = std::time::Instant::now();
+    let response = Consumer::new(store, Metrics::new("consumer")).handle(sqs_event(&bodies)).await.unwrap();
+
+    let elapsed = started.elapsed();
+    assert_eq!(response.batch_item_failures.len(), 20, "every record is reported for SQS to retry");
+    // terraform/emulator.tfvars gives the consumer 3 s; a batch must fail inside it, not time out.
+    assert!(elapsed < std::time::Duration::from_secs(3), "the batch took {elapsed:?}");
+}
+
+#[test]
+fn a_function_without_its_configuration_fails_its_init_saying_what_is_missing() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_producer"))
+        .env_clear()
+        // What Lambda sets for every function; the rest of the configuration is missing.
+        .envs([("AWS_LAMBDA_LOG_FORMAT", "JSON"), ("AWS_REGION", "us-east-1")])
+        .output()
+        .expect("the producer starts");
+
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line: Value =
+        serde_json::from_str(stdout.trim()).unwrap_or_else(|_| panic!("one JSON line, not {stdout}"));
+    assert_eq!(line["level"], "ERROR");
+    assert_eq!(line["fields"]["error"], "the environment variable QUEUE_URL is not set");
+}

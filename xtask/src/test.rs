@@ -151,9 +151,16 @@ fn logged_with_request_id(log: &Path, message: &str) -> Result {
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .find(|line| line["fields"]["message"] == message)
         .ok_or_else(|| format!("the local runner logged no JSON line {message:?} ({})", log.display()))?;
+    // Lambda's log-level filter reads `level`, and takes it only from a line whose `timestamp`
+    // is RFC 3339 (such as 2026-12-02T01:38:49.756449Z); without one, every line is INFO.
+    let timestamp = found["timestamp"].as_str().unwrap_or_default();
+    let rfc3339 = timestamp.len() >= 20 && timestamp.as_bytes()[10] == b'T' && timestamp.ends_with('Z');
+    if found["level"] != "INFO" || !rfc3339 {
+        return Err(format!("the runner's {message:?} line has no level or no RFC 3339 timestamp: {found}"));
+    }
     match found["span"]["requestId"].as_str() {
         Some(id) if !id.is_empty() => {
-            println!("    the runner logs JSON with the request id: {found}");
+            println!("    the runner logs JSON with level, timestamp and request id: {found}");
             Ok(())
         }
         _ => Err(format!("the runner's {message:?} line has no span.requestId: {found}")),
