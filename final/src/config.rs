@@ -73,22 +73,21 @@ impl Producer {
     /// `IDEMPOTENCY_TTL_SECONDS` (optional, 24 hours by default).
     pub fn from_env(sdk: &SdkConfig) -> Result<Self, ConfigError> {
         let queue = BookQueue::new(aws_sdk_sqs::Client::new(sdk), required_env("QUEUE_URL")?);
+        // One client for both tables: it is one connection pool and one set of credentials.
+        let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
         let idempotency = Idempotency::new(
-            aws_sdk_dynamodb::Client::new(sdk),
+            dynamodb.clone(),
             required_env("IDEMPOTENCY_TABLE_NAME")?,
             seconds_env("IDEMPOTENCY_TTL_SECONDS", DEFAULT_IDEMPOTENCY_TTL)?,
         );
-        Ok(Producer::new(queue, store_from_env(sdk)?, idempotency))
+        Ok(Producer::new(queue, BookStore::new(dynamodb, required_env("TABLE_NAME")?), idempotency))
     }
 }
 
 impl Consumer {
     /// The consumer as configured by `TABLE_NAME`, writing metrics as the function Lambda runs.
     pub fn from_env(sdk: &SdkConfig) -> Result<Self, ConfigError> {
-        Ok(Consumer::new(store_from_env(sdk)?, Metrics::from_env()))
+        let store = BookStore::new(aws_sdk_dynamodb::Client::new(sdk), required_env("TABLE_NAME")?);
+        Ok(Consumer::new(store, Metrics::from_env()))
     }
-}
-
-fn store_from_env(sdk: &SdkConfig) -> Result<BookStore, MissingEnv> {
-    Ok(BookStore::new(aws_sdk_dynamodb::Client::new(sdk), required_env("TABLE_NAME")?))
 }

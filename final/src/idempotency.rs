@@ -20,8 +20,6 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::error::DisplayErrorContext;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use lambda_http::http::HeaderValue;
 use sha2::{Digest, Sha256};
@@ -29,7 +27,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::book::Book;
-use crate::store::StoreError;
+use crate::store::{StoreError, call_failed, is_condition_failure};
 
 // ANCHOR: actions
 /// What [`Idempotency`] calls on its table; the iam module grants exactly this to the producer.
@@ -241,18 +239,6 @@ impl Idempotency {
 
 fn number(n: i64) -> AttributeValue {
     AttributeValue::N(n.to_string())
-}
-
-fn is_condition_failure<R>(error: &aws_sdk_dynamodb::error::SdkError<PutItemError, R>) -> bool {
-    error.as_service_error().is_some_and(PutItemError::is_conditional_check_failed_exception)
-}
-
-fn call_failed<E, R>(error: aws_sdk_dynamodb::error::SdkError<E, R>) -> StoreError
-where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    StoreError::Call(DisplayErrorContext(error).to_string())
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -128,7 +129,7 @@ impl BookStore {
             .key("id", AttributeValue::S(id.to_string()))
             .send()
             .await
-            .map_err(|e| StoreError::Call(DisplayErrorContext(e).to_string()))?;
+            .map_err(call_failed)?;
         Ok(output.item.map(serde_dynamo::from_item).transpose()?)
     }
 
@@ -190,6 +191,20 @@ impl BookStore {
             }
         }
     }
+}
+
+/// A conditional `PutItem` refused because its condition did not hold: not a failure of the call.
+pub(crate) fn is_condition_failure<R>(error: &SdkError<PutItemError, R>) -> bool {
+    error.as_service_error().is_some_and(PutItemError::is_conditional_check_failed_exception)
+}
+
+/// A DynamoDB call that failed, with the SDK's whole chain of causes in its message.
+pub(crate) fn call_failed<E, R>(error: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    StoreError::Call(DisplayErrorContext(error).to_string())
 }
 
 /// A write's outcome. A panicked write cannot say which id it held: resume the panic, so that
