@@ -36,12 +36,15 @@ fn generate() -> Result<Vec<(PathBuf, String)>> {
             if old == new {
                 continue;
             }
-            let name =
-                |step: &Path| step.strip_prefix(root).unwrap_or(step).join(&file).display().to_string();
+            // As git writes it: a file one side does not have is /dev/null there.
+            let name = |step: &Path, side: &str| match step.join(&file).exists() {
+                true => format!("{side}/{}", step.strip_prefix(root).unwrap_or(step).join(&file).display()),
+                false => "/dev/null".to_owned(),
+            };
             let unified = TextDiff::from_lines(&old, &new)
                 .unified_diff()
                 .context_radius(3)
-                .header(&format!("a/{}", name(before)), &format!("b/{}", name(after)))
+                .header(&name(before, "a"), &name(after, "b"))
                 .to_string();
             diff.push_str(&unified);
         }
