@@ -66,6 +66,7 @@ async fn http_answers() {
         ),
         ("POST", "/books", vec![JSON, ("idempotency-key", "")], r#"{"title":"Dune","author":"F"}"#),
         ("POST", "/books", vec![JSON, ("idempotency-key", &long_key)], r#"{"title":"Dune","author":"F"}"#),
+        ("POST", "/books", vec![JSON, ("idempotency-key", "clé-1")], r#"{"title":"Dune","author":"F"}"#),
         ("POST", "/books", vec![JSON, KEY], r#"{"title":"Dune Messiah","author":"Frank Herbert"}"#),
         ("POST", "//books", vec![JSON], r#"{"title":"Dune","author":"Frank Herbert"}"#),
         ("POST", "/books", vec![JSON], r#"{"author":"Frank Herbert"}"#),

@@ -140,8 +140,14 @@ pub fn api_gateway_event(parts: &Parts, body: &[u8], client: SocketAddr) -> Valu
     // Payload 2.0 moves cookies to their own list (`cookies`, below); lambda_http puts them back
     // into a `cookie` header for the handler.
     for name in parts.headers.keys().filter(|name| *name != lambda_http::http::header::COOKIE) {
-        // API Gateway joins repeated headers with commas.
-        let values: Vec<&str> = parts.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+        // API Gateway joins repeated headers with commas, and passes a value that is not ASCII
+        // on as text (the handler, not the front, decides what such a value means).
+        let values: Vec<String> = parts
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect();
         headers.insert(name.as_str().to_owned(), Value::from(values.join(",")));
     }
     let header = |name: &str| headers.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
