@@ -17,6 +17,7 @@ mod progress;
 mod setup;
 mod stack;
 mod test;
+mod workflows;
 mod workshop;
 
 use std::process::ExitCode;
@@ -51,7 +52,9 @@ commands:
   fuzz      the producer under generated requests (any method, path, headers, body), at scale
               --cases <N>             cases per property (default 100000)
   diffs     write what each workshop step adds to the previous one (book/src/diffs/)
-  test      every check CI runs: fmt, clippy, tests, Terraform, the book, the end-to-end test";
+  test      every check CI runs: fmt, clippy, tests, Terraform, the book, the end-to-end test
+              <group>                 one group alone, as the GitHub workflow runs them: lint,
+                                      unit, workshop, terraform, stack or bench";
 
 /// A command line, understood.
 enum Task {
@@ -67,7 +70,7 @@ enum Task {
     Bench(bench::Plan),
     Fuzz(usize),
     Diffs,
-    Test,
+    Test(Option<test::Group>),
     Help,
 }
 
@@ -111,7 +114,14 @@ fn parse(args: &[String]) -> Result<Task, String> {
             _ => Err(format!("usage: cargo xtask bench [--quick]\n\n{USAGE}")),
         },
         Some("diffs") => alone(Task::Diffs),
-        Some("test") => alone(Task::Test),
+        Some("test") => match &args[1..] {
+            [] => Ok(Task::Test(None)),
+            [name] => match test::GROUPS.iter().find(|(group, _)| group == name) {
+                Some((_, group)) => Ok(Task::Test(Some(*group))),
+                None => Err(format!("no test group {name:?}\n\n{USAGE}")),
+            },
+            _ => Err(format!("usage: cargo xtask test [group]\n\n{USAGE}")),
+        },
         Some("help" | "--help" | "-h") => Ok(Task::Help),
         Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
         None => Err(format!("no command\n\n{USAGE}")),
@@ -134,7 +144,7 @@ fn main() -> ExitCode {
         Task::Bench(plan) => bench::run(plan),
         Task::Fuzz(cases) => fuzz::run(cases),
         Task::Diffs => diffs::write(),
-        Task::Test => test::run(),
+        Task::Test(only) => test::run(only),
         Task::Help => {
             println!("{USAGE}");
             Ok(())

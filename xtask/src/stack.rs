@@ -175,6 +175,16 @@ pub fn final_root(tools: &Tools) -> Terraform {
     Terraform::new(root.join("terraform"), emulator::data_dir().join("terraform").join("final"), tools)
 }
 
+/// The root a person applies once per account before the deploy pipeline's first run.
+pub fn bootstrap_root(tools: &Tools) -> Terraform {
+    let root = emulator::repo_root();
+    Terraform::new(
+        root.join("terraform").join("bootstrap"),
+        emulator::data_dir().join("terraform").join("bootstrap"),
+        tools,
+    )
+}
+
 /// The workshop steps, in order: `steps/01-dynamodb` …
 pub fn steps() -> Vec<PathBuf> {
     let mut steps: Vec<PathBuf> = std::fs::read_dir(emulator::repo_root().join("steps"))

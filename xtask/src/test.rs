@@ -8,11 +8,74 @@ use crate::package;
 use crate::progress::{Result, cargo, run_command, stage};
 use crate::setup;
 use crate::stack::{self, Terraform, emulator_env};
-use crate::{bench, book, chaos, doctor, features, workshop};
+use crate::{bench, book, chaos, doctor, features, workflows, workshop};
 
-pub fn run() -> Result {
-    let root = emulator::repo_root();
+/// The groups of `cargo xtask test`, in the order it runs them: each can run alone
+/// (`cargo xtask test <group>`), which is how the GitHub workflow runs them in parallel.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// doctor, fmt, features, diffs, the book, clippy, the workflows.
+    Lint,
+    /// `cargo test --workspace`.
+    Unit,
+    /// start/check/solve of every step.
+    Workshop,
+    /// Terraform: fmt, validate, test, checkov, the step plans, the bootstrap root applied.
+    Terraform,
+    /// The zips, the final root applied, the end-to-end test, the fault run.
+    Stack,
+    /// The benchmark, once and small.
+    Bench,
+}
+
+/// Every group by the name the command line uses.
+pub const GROUPS: [(&str, Group); 6] = [
+    ("lint", Group::Lint),
+    ("unit", Group::Unit),
+    ("workshop", Group::Workshop),
+    ("terraform", Group::Terraform),
+    ("stack", Group::Stack),
+    ("bench", Group::Bench),
+];
+
+/// Runs the groups `only` names (every group when it is `None`), stopping at the first failure.
+pub fn run(only: Option<Group>) -> Result {
     let tools = setup::run()?;
+    // Started for the first group that needs it, stopped after the last.
+    let mut emulator = None;
+    let mut endpoint = || -> Result<String> {
+        let running = match emulator.take() {
+            Some(running) => running,
+            None => stack::start_emulator_on_a_free_port()?,
+        };
+        let endpoint = running.endpoint().to_owned();
+        emulator = Some(running);
+        Ok(endpoint)
+    };
+    for (_, group) in GROUPS.iter().filter(|(_, group)| only.is_none_or(|only| only == *group)) {
+        match group {
+            Group::Lint => lint(&tools)?,
+            Group::Unit => unit(&endpoint()?)?,
+            Group::Workshop => {
+                stage(
+                    "workshop",
+                    "cargo xtask start/check/solve NN: the skeleton compiles and fails by task, the solution passes",
+                    || workshop::self_test(&WORKSHOP_STEPS),
+                )?;
+            }
+            Group::Terraform => terraform(&tools, &endpoint()?)?,
+            Group::Stack => system(&tools, &endpoint()?)?,
+            // The benchmark, every part once and small: it reports nothing, but it cannot rot.
+            Group::Bench => bench::run(bench::Plan::QUICK)?,
+        }
+    }
+    drop(emulator);
+    println!("\nAll checks passed.");
+    Ok(())
+}
+
+fn lint(tools: &setup::Tools) -> Result {
+    let root = emulator::repo_root();
     stage("doctor", "the pre-flight a room runs: cargo xtask doctor", doctor::run)?;
     stage("fmt", "cargo fmt --check", || run_command(cargo(root).args(["fmt", "--all", "--check"])))?;
     stage(
@@ -21,22 +84,25 @@ pub fn run() -> Result {
         features::check,
     )?;
     stage("diffs", "the book's step diffs match the steps", diffs::check)?;
-    stage("book", "includes, pasted code, shell commands, mdbook build, links", || book::check(&tools))?;
+    stage("book", "includes, pasted code, shell commands, mdbook build, links", || book::check(tools))?;
+    stage("workflows", "GitHub's schema; every action pinned by commit; no AWS key in .github/", || {
+        workflows::check(tools)
+    })?;
     stage("clippy", "cargo clippy on every crate and target, warnings are errors", || {
         run_command(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
-    })?;
-    let emulator = stack::start_emulator_on_a_free_port()?;
-    let endpoint = emulator.endpoint().to_owned();
+    })
+}
+
+fn unit(endpoint: &str) -> Result {
     stage("cargo test", "unit, snapshot and emulator tests of every crate", || {
-        run_command(emulator_env(&mut cargo(root), &endpoint).args(["test", "--workspace"]))
-    })?;
-    stage(
-        "workshop",
-        "cargo xtask start/check/solve NN: the skeleton compiles and fails by task, the solution passes",
-        || workshop::self_test(&WORKSHOP_STEPS),
-    )?;
-    let roots = terraform_roots(root, &tools);
-    let modules = terraform_modules(root, &tools);
+        run_command(emulator_env(&mut cargo(emulator::repo_root()), endpoint).args(["test", "--workspace"]))
+    })
+}
+
+fn terraform(tools: &setup::Tools, endpoint: &str) -> Result {
+    let root = emulator::repo_root();
+    let roots = terraform_roots(root, tools);
+    let modules = terraform_modules(root, tools);
     stage("terraform fmt", "terraform fmt -check of every .tf file", || {
         for dir in ["terraform", "steps"].map(|dir| root.join(dir)).iter().filter(|dir| dir.is_dir()) {
             run_command(
@@ -54,7 +120,7 @@ pub fn run() -> Result {
     }
     stage(
         "terraform test",
-        "terraform test (mocked provider) of the root and every module with tests",
+        "terraform test (mocked provider) of the roots and every module with tests",
         || {
             roots
                 .iter()
@@ -79,67 +145,88 @@ pub fn run() -> Result {
         )
     })?;
     for step in stack::steps() {
-        let mut terraform = stack::step_root(&step, &tools);
+        let mut terraform = stack::step_root(&step, tools);
         if let Some(functions) = package::Functions::of_step(&step) {
             terraform = terraform.with_packages(package::existing_or_placeholder(&functions)?);
         }
         stage("terraform plan", &format!("plan {} against the emulator", terraform.dir.display()), || {
-            terraform.plan_fresh(&endpoint)
+            terraform.plan_fresh(endpoint)
         })?;
     }
+    let bootstrap = stack::bootstrap_root(tools);
+    stage(
+        "bootstrap",
+        "apply terraform/bootstrap/ to the emulator, then destroy it and check nothing is left",
+        || {
+            let outputs = bootstrap.apply_fresh(endpoint, &[])?;
+            let role = outputs.get("production_role_arn").and_then(|v| v.as_str()).unwrap_or_default();
+            if !role.ends_with(":role/books-deploy-production") {
+                return Err(format!("the bootstrap root made no production role: {outputs:?}"));
+            }
+            bootstrap.destroy(endpoint)?;
+            left_behind(endpoint)
+        },
+    )
+}
+
+fn system(tools: &setup::Tools, endpoint: &str) -> Result {
+    let root = emulator::repo_root();
     let functions = package::Functions::final_system();
-    package::build(&tools, package::Arch::X86_64, &functions)?;
+    package::build(tools, package::Arch::X86_64, &functions)?;
     stage("package", "packaging the same commit again gives byte-identical zips", || {
-        package::rebuild_is_identical(&tools, package::Arch::X86_64, &functions)
+        package::rebuild_is_identical(tools, package::Arch::X86_64, &functions)
     })?;
-    let terraform = stack::final_root(&tools);
+    let terraform = stack::final_root(tools);
     let outputs = stage("terraform apply", "apply terraform/ to the emulator from an empty state", || {
-        terraform.apply_fresh(&endpoint, &[])
+        terraform.apply_fresh(endpoint, &[])
     })?;
     let log = emulator::data_dir().join("local-runner.log");
     let end_to_end = stage(
         "end-to-end",
-        "post books through the local runner, read them from the table and the DLQ",
+        "the deploy's smoke test, then books posted through the local runner, read from the table and the DLQ",
         || {
             let runner =
-                stack::start_runner(&functions, &endpoint, &outputs, emulator::free_port(), Some(&log))?;
+                stack::start_runner(&functions, endpoint, &outputs, emulator::free_port(), Some(&log))?;
             let text = |name: &str| outputs.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            run_command(
-                emulator_env(&mut cargo(root), &endpoint)
-                    .args([
-                        "test",
-                        "--package",
-                        "books",
-                        "--test",
-                        "end_to_end",
-                        "--",
-                        "--ignored",
-                        "--exact",
-                        "posted_books_are_stored_once_and_poison_is_dead_lettered",
-                        "--nocapture",
-                    ])
-                    .env("BOOKS_API_URL", &runner.api_url)
-                    .env("TABLE_NAME", text("table_name"))
-                    .env("QUEUE_URL", text("queue_url"))
-                    .env("DEAD_LETTER_QUEUE_URL", text("dead_letter_queue_url")),
-            )
-            .map_err(|e| format!("{e} (the local runner's log: {})", log.display()))?;
+            let end_to_end = |test: &str| {
+                run_command(
+                    emulator_env(&mut cargo(root), endpoint)
+                        .args([
+                            "test",
+                            "--package",
+                            "books",
+                            "--test",
+                            "end_to_end",
+                            "--",
+                            "--ignored",
+                            "--exact",
+                        ])
+                        .args([test, "--nocapture"])
+                        .env("BOOKS_API_URL", &runner.api_url)
+                        .env("TABLE_NAME", text("table_name"))
+                        .env("QUEUE_URL", text("queue_url"))
+                        .env("DEAD_LETTER_QUEUE_URL", text("dead_letter_queue_url")),
+                )
+                .map_err(|e| format!("{e} (the local runner's log: {})", log.display()))
+            };
+            // The deploy workflow's smoke test first, while the DLQ is empty, as after a deploy.
+            end_to_end("a_deployed_stack_stores_a_posted_book")?;
+            end_to_end("posted_books_are_stored_once_and_poison_is_dead_lettered")?;
             logged_with_request_id(&log, "book queued")
         },
     );
     let destroy =
         stage("terraform destroy", "destroy what the apply created, and check nothing is left", || {
-            terraform.destroy(&endpoint)?;
-            let mut check = std::process::Command::new(emulator::venv_python());
-            run_command(emulator_env(&mut check, &endpoint).args(["-c", LEFT_BEHIND]))
+            terraform.destroy(endpoint)?;
+            left_behind(endpoint)
         });
     end_to_end.and(destroy)?;
-    chaos::fault_run(&tools, &endpoint, FAULT_RUN_BOOKS)?;
-    drop(emulator);
-    // The benchmark, every part once and small: it reports nothing, but it cannot rot.
-    bench::run(bench::Plan::QUICK)?;
-    println!("\nAll checks passed.");
-    Ok(())
+    chaos::fault_run(tools, endpoint, FAULT_RUN_BOOKS)
+}
+
+fn left_behind(endpoint: &str) -> Result {
+    let mut check = std::process::Command::new(emulator::venv_python());
+    run_command(emulator_env(&mut check, endpoint).args(["-c", LEFT_BEHIND]))
 }
 
 /// The runner logs as Lambda does: `message` is on a JSON line that carries its invocation's
@@ -193,7 +280,7 @@ fn terraform_modules(root: &Path, tools: &setup::Tools) -> Vec<Terraform> {
         .collect()
 }
 
-/// `terraform/` and the root of every step, each with its own data directory.
+/// `terraform/`, `terraform/bootstrap/` and the root of every step, each with its own data directory.
 fn terraform_roots(root: &Path, tools: &setup::Tools) -> Vec<Terraform> {
     let data = root.join("target").join("terraform-validate");
     let steps: Vec<PathBuf> = std::fs::read_dir(root.join("steps"))
@@ -203,7 +290,8 @@ fn terraform_roots(root: &Path, tools: &setup::Tools) -> Vec<Terraform> {
         .map(|step| step.path().join("terraform"))
         .filter(|dir| dir.is_dir())
         .collect();
-    std::iter::once(root.join("terraform"))
+    [root.join("terraform"), root.join("terraform").join("bootstrap")]
+        .into_iter()
         .chain(steps)
         .map(|dir| {
             let name = dir.strip_prefix(root).unwrap_or(&dir).to_string_lossy().replace(['/', '\\'], "-");
@@ -228,6 +316,8 @@ left = {
     "alarms": names("cloudwatch", "describe_alarms", "MetricAlarms", "AlarmName"),
     "log groups": names("logs", "describe_log_groups", "logGroups", "logGroupName"),
     "dashboards": names("cloudwatch", "list_dashboards", "DashboardEntries", "DashboardName"),
+    "buckets": names("s3", "list_buckets", "Buckets", "Name"),
+    "OIDC providers": names("iam", "list_open_id_connect_providers", "OpenIDConnectProviderList", "Arn"),
 }
 left = {kind: found for kind, found in left.items() if found}
 if left:
