@@ -57,7 +57,7 @@ module "iam" {
   producer_table_actions    = ["dynamodb:GetItem"]
   consumer_table_actions    = ["dynamodb:PutItem"]
   idempotency_table_arn     = module.idempotency_table.table_arn
-  idempotency_table_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+  idempotency_table_actions = ["dynamodb:GetItem", "dynamodb:PutItem"]
   producer_log_group_arn    = module.lambdas.producer_log_group_arn
   consumer_log_group_arn    = module.lambdas.consumer_log_group_arn
 }

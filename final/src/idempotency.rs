@@ -5,10 +5,11 @@
 //! queued the record holds the answer, and a retry with the same key and body gets that answer
 //! again, with nothing queued again, until the record expires (DynamoDB's TTL on `expires_at`).
 //! The same key with another body is refused, a retry while the first is in flight is told to
-//! wait, and a request that could not queue its book releases its key, so that the client's
-//! retry goes through. A claim left in flight past its deadline (the invocation timed out or
-//! died, perhaps after queueing) is taken over with the book id it recorded: queued again, the
-//! book overwrites itself rather than appearing twice.
+//! wait, and a request that could not queue its book unlocks its key, so that the client's
+//! retry goes through at once. Either way the retry keeps the book id the claim recorded: a
+//! claim unlocked after a failed send, or left in flight past its deadline (the invocation
+//! timed out or died), may have queued its book already, and queued again under the same id
+//! the book overwrites itself rather than appearing twice.
 //!
 //! Keys are stored hashed: a record says nothing about the key a client chose. Book ids are
 //! random, never derived from a key, so nobody can name (or overwrite) a book by guessing one.
@@ -31,7 +32,7 @@ use crate::store::{StoreError, call_failed, is_condition_failure};
 
 // ANCHOR: actions
 /// What [`Idempotency`] calls on its table; the iam module grants exactly this to the producer.
-pub const ACTIONS: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"];
+pub const ACTIONS: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem"];
 // ANCHOR_END: actions
 
 /// The header a client sends.
@@ -51,6 +52,8 @@ const FREE: &str = "attribute_not_exists(id) OR expires_at < :now";
 
 /// A lapsed claim is taken over only if nobody else took it over since it was read.
 const UNCHANGED: &str = "locked_until = :seen";
+/// An unlock changes only the record of the claim it made.
+const STILL_OURS: &str = "book_id = :book_id";
 
 /// A well-formed key, hashed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,7 +103,7 @@ fn sha256(bytes: &[u8]) -> String {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Claim {
     /// The key is this request's: queue the book under `book_id`, then
-    /// [`Idempotency::complete`] (or [`Idempotency::release`] when queueing failed).
+    /// [`Idempotency::complete`] (or [`Idempotency::unlock`] when queueing failed).
     Claimed { book_id: Uuid },
     /// The key already answered this book: answer it again.
     Answered { book_id: Uuid },
@@ -193,19 +196,26 @@ impl Idempotency {
         Ok(())
     }
 
-    /// Gives the claimed `key` up: nothing was queued, so a retry must be free to go through.
-    pub async fn release(&self, key: &Key) -> Result<(), StoreError> {
+    /// Lets a retry of the claimed `key` take over at once, with the same `book_id`. A send that
+    /// failed may still have queued the book (its answer lost on the way back), so the record is
+    /// kept, not deleted: the retry queues the same id again, and the consumer's newest-wins
+    /// write stores it once. Deleting it would let the retry queue a second book.
+    pub async fn unlock(&self, key: &Key, body_hash: &str, book_id: Uuid) -> Result<(), StoreError> {
+        let mut item = self.record(key, body_hash, book_id, IN_PROGRESS, OffsetDateTime::now_utc());
+        item.insert("locked_until".into(), number(0));
         self.client
-            .delete_item()
+            .put_item()
             .table_name(&self.table)
-            .key("id", AttributeValue::S(key.0.clone()))
+            .set_item(Some(item))
+            .condition_expression(STILL_OURS)
+            .expression_attribute_values(":book_id", AttributeValue::S(book_id.to_string()))
             .send()
             .await
             .map_err(call_failed)?;
         Ok(())
     }
 
-    /// The record that refused a claim; none if it went in between (expired, or released).
+    /// The record that refused a claim; none if it went in between (expired).
     async fn existing(&self, key: &Key) -> Result<Option<HashMap<String, AttributeValue>>, StoreError> {
         let output = self
             .client

@@ -108,10 +108,10 @@ impl Producer {
         if let Err(failure) = self.queue.send(&BookMessage::new(book, request_id)).await {
             tracing::error!(%failure, %id, "book not queued");
             if let Some(key) = &key
-                && let Err(failure) = self.idempotency.release(key).await
+                && let Err(failure) = self.idempotency.unlock(key, &body_hash, id).await
             {
                 // The claim lapses at the invocation's deadline; until then a retry gets a 409.
-                tracing::error!(%failure, "idempotency key not released");
+                tracing::error!(%failure, "idempotency key not unlocked");
             }
             return unavailable();
         }

@@ -199,7 +199,7 @@ async fn a_retry_while_the_first_request_is_in_flight_is_told_to_wait() {
 }
 
 #[tokio::test]
-async fn a_request_that_could_not_queue_its_book_releases_its_key() {
+async fn a_request_that_could_not_queue_its_book_unlocks_its_key() {
     let fixture = Fixture::new().await;
     let unreachable = Producer::new(fixture.queue_with(FailSends), fixture.store(), fixture.idempotency());
     let body = r#"{"title":"Dune","author":"Frank Herbert"}"#;
@@ -209,10 +209,51 @@ async fn a_request_that_could_not_queue_its_book_releases_its_key() {
     assert_eq!(status, 503);
     let (status, accepted) = answer(&fixture.producer(), post()).await;
 
-    assert_eq!(status, 202, "the retry went through");
+    assert_eq!(status, 202, "the retry went through at once");
     let queued = fixture.queued().await;
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0]["book"]["id"], accepted["id"]);
+}
+
+/// The failure that made the fault run store a book twice: SQS took the message, but its answer
+/// never came back, so the producer answered 503; the client's retry must queue the same id.
+#[tokio::test]
+async fn a_retry_after_a_send_whose_answer_was_lost_queues_the_same_book() {
+    let fixture = Fixture::new().await;
+    let answer_lost = Producer::new(fixture.queue_with(LoseAnswers), fixture.store(), fixture.idempotency());
+    let body = r#"{"title":"Dune","author":"Frank Herbert"}"#;
+    let post = || api_request("POST", "/books", &[JSON, ("idempotency-key", "lost-answer")], body);
+
+    let (status, _) = answer(&answer_lost, post()).await;
+    assert_eq!(status, 503);
+    let (status, accepted) = answer(&fixture.producer(), post()).await;
+
+    assert_eq!(status, 202);
+    let queued = fixture.queued().await;
+    assert!(queued.len() >= 2, "the lost send was queued, and the retry queued again: {queued:?}");
+    assert!(
+        queued.iter().all(|message| message["book"]["id"] == accepted["id"]),
+        "every message carries the one id the retry answered: {queued:?}"
+    );
+}
+
+/// An SQS whose answers are lost on the way back, after it took the message.
+#[derive(Debug)]
+struct LoseAnswers;
+
+impl aws_sdk_sqs::config::Intercept for LoseAnswers {
+    fn name(&self) -> &'static str {
+        "LoseAnswers"
+    }
+
+    fn read_before_deserialization(
+        &self,
+        _: &aws_sdk_sqs::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
+        _: &aws_sdk_sqs::config::RuntimeComponents,
+        _: &mut aws_sdk_sqs::config::ConfigBag,
+    ) -> Result<(), aws_sdk_sqs::error::BoxError> {
+        Err("LoseAnswers: the connection broke after the request was sent".into())
+    }
 }
 
 /// An SQS that takes no message.
