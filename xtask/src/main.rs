@@ -49,7 +49,8 @@ commands:
             against their baselines, and write them into the book (book/src/performance.md)
               --quick                 every part once and small, to see it runs (no cold
                                       builds; the page goes to target/bench/ instead)
-  fuzz      the producer under generated requests (any method, path, headers, body), at scale
+  fuzz      the producer under generated requests (any method, path, headers, body), at scale,
+            then schemathesis against the local stack with final/openapi.yaml
               --cases <N>             cases per property (default 100000)
   diffs     write what each workshop step adds to the previous one (book/src/diffs/)
   test      every check CI runs: fmt, clippy, tests, Terraform, the book, the end-to-end test

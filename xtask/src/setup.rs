@@ -1,7 +1,8 @@
 //! `cargo xtask setup`: the pinned tools, installed where they cannot clash with anything.
 //!
 //! Python tools (the emulator, cargo-lambda and its zig) go into the repository's own
-//! virtual environment, `.venv`, from `xtask/requirements.txt`; checkov into `.venv-checkov`;
+//! virtual environment, `.venv`, from `xtask/requirements.txt`; checkov into `.venv-checkov`,
+//! schemathesis into `.venv-schemathesis`;
 //! the book's tools (mdBook and its mermaid preprocessor, a pair that works together) into
 //! `.tools`, with `cargo install --locked` at pinned versions. Terraform is the user's own;
 //! its CLI configuration is ours (`target/xtask/terraform.rc`), pointing at a filesystem
@@ -28,6 +29,11 @@ const CHECKOV: PythonEnv = PythonEnv {
     dir: ".venv-checkov",
     requirements_file: "requirements-checkov.txt",
     requirements: include_str!("../requirements-checkov.txt"),
+};
+const SCHEMATHESIS: PythonEnv = PythonEnv {
+    dir: ".venv-schemathesis",
+    requirements_file: "requirements-schemathesis.txt",
+    requirements: include_str!("../requirements-schemathesis.txt"),
 };
 
 /// Where to look for a provider mirror after `TF_PROVIDER_MIRROR`: Terraform's own implied
@@ -59,6 +65,8 @@ pub struct Tools {
     pub terraform_rc: PathBuf,
     /// The checkov scanner, in its own virtual environment.
     pub checkov: PathBuf,
+    /// The API fuzzer, in its own virtual environment.
+    pub schemathesis: PathBuf,
     /// `.tools/bin`: mdbook and mdbook-mermaid.
     pub tools_bin: PathBuf,
 }
@@ -79,9 +87,10 @@ pub fn run() -> Result<Tools> {
         println!("    {}", terraform.lines().next().unwrap_or_default());
         let venv_bin = install(&TOOLS)?;
         let checkov = install(&CHECKOV)?.join("checkov");
+        let schemathesis = install(&SCHEMATHESIS)?.join("schemathesis");
         let terraform_rc = write_terraform_rc(root)?;
         let tools_bin = install_cargo_tools(root, &CARGO_TOOLS)?;
-        Ok(Tools { venv_bin, terraform_rc, checkov, tools_bin })
+        Ok(Tools { venv_bin, terraform_rc, checkov, schemathesis, tools_bin })
     })
 }
 

@@ -8,13 +8,13 @@ use crate::package;
 use crate::progress::{Result, cargo, run_command, stage};
 use crate::setup;
 use crate::stack::{self, Terraform, emulator_env};
-use crate::{bench, book, chaos, doctor, features, workflows, workshop};
+use crate::{bench, book, chaos, doctor, features, fuzz, workflows, workshop};
 
 /// The groups of `cargo xtask test`, in the order it runs them: each can run alone
 /// (`cargo xtask test <group>`), which is how the GitHub workflow runs them in parallel.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Group {
-    /// doctor, fmt, features, diffs, the book, clippy, the workflows.
+    /// doctor, fmt, features, diffs, the book, the OpenAPI document, the workflows, clippy.
     Lint,
     /// `cargo test --workspace`.
     Unit,
@@ -85,6 +85,23 @@ fn lint(tools: &setup::Tools) -> Result {
     )?;
     stage("diffs", "the book's step diffs match the steps", diffs::check)?;
     stage("book", "includes, pasted code, shell commands, mdbook build, links", || book::check(tools))?;
+    stage(
+        "openapi",
+        "final/openapi.yaml is valid OpenAPI 3.1 and describes every answer of the snapshot table",
+        || {
+            let python = emulator::venv_python();
+            run_command(
+                std::process::Command::new(&python)
+                    .args(["-m", "openapi_spec_validator", "final/openapi.yaml"])
+                    .current_dir(root),
+            )?;
+            run_command(
+                std::process::Command::new(&python)
+                    .args(["xtask/python/openapi_answers.py", "final/openapi.yaml", HTTP_ANSWERS])
+                    .current_dir(root),
+            )
+        },
+    )?;
     stage("workflows", "GitHub's schema; every action pinned by commit; no AWS key in .github/", || {
         workflows::check(tools)
     })?;
@@ -212,7 +229,9 @@ fn system(tools: &setup::Tools, endpoint: &str) -> Result {
             // The deploy workflow's smoke test first, while the DLQ is empty, as after a deploy.
             end_to_end("a_deployed_stack_stores_a_posted_book")?;
             end_to_end("posted_books_are_stored_once_and_poison_is_dead_lettered")?;
-            logged_with_request_id(&log, "book queued")
+            logged_with_request_id(&log, "book queued")?;
+            // Last: the books it posts would change what the test above counts.
+            fuzz::api_as_documented(tools, &runner.api_url, fuzz::API_EXAMPLES_IN_TEST)
         },
     );
     let destroy =
@@ -253,6 +272,9 @@ fn logged_with_request_id(log: &Path, message: &str) -> Result {
         _ => Err(format!("the runner's {message:?} line has no span.requestId: {found}")),
     }
 }
+
+/// The producer's answers to a table of requests, which the OpenAPI document must describe.
+const HTTP_ANSWERS: &str = "final/tests/snapshots/snapshots__http_answers.snap";
 
 /// Books in the fault run of every test (`cargo xtask chaos` posts 10,000).
 const FAULT_RUN_BOOKS: usize = 600;
