@@ -216,21 +216,8 @@ pub fn existing_or_placeholder(functions: &Functions) -> Result<PathBuf> {
 /// modification time, so a rebuild of the same commit would change `source_code_hash` and
 /// redeploy identical code. Entries keep their order and bytes, with a fixed time (1980-01-01,
 /// the earliest a zip can say) and mode.
-const REPRODUCIBLE_ZIP: &str = "import sys, zipfile
-path = sys.argv[1]
-with zipfile.ZipFile(path) as z:
-    entries = [(i.filename, z.read(i)) for i in z.infolist()]
-with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-    for name, data in entries:
-        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-        info.external_attr = 0o100755 << 16; info.create_system = 3; info.compress_type = zipfile.ZIP_DEFLATED
-        z.writestr(info, data, compresslevel=9)
-";
+const REPRODUCIBLE_ZIP: &str = include_str!("../python/reproducible_zip.py");
 
 /// Writes a zip holding one executable `bootstrap` (Python's zipfile, as Python is already a
 /// prerequisite and Terraform's archive provider is not available offline).
-const ZIP_ONE_FILE: &str = "import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], 'w') as z:
-    info = zipfile.ZipInfo('bootstrap'); info.external_attr = 0o755 << 16
-    z.writestr(info, sys.argv[2])
-";
+const ZIP_ONE_FILE: &str = include_str!("../python/zip_one_file.py");
