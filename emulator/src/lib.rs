@@ -38,20 +38,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// with 5,000 messages queued, one `ReceiveMessage` took 2.8 s and filling the queue took
 /// 236 s. `time.time()` gives the same reading (seconds since the epoch) 25× faster. The
 /// asserts stop the emulator if a moto upgrade moves the names, rather than run it slow.
-const WRAPPER: &str = r#"
-import sys, time
-import moto.sqs.models as sqs_models
-from moto.core import utils
-assert sqs_models.unix_time is utils.unix_time and sqs_models.unix_time_millis is utils.unix_time_millis
-sqs_models.unix_time = lambda dt=None: time.time() if dt is None else utils.unix_time(dt)
-sqs_models.unix_time_millis = lambda dt=None: time.time() * 1000.0 if dt is None else utils.unix_time_millis(dt)
-from moto.server import ThreadedMotoServer
-server = ThreadedMotoServer(ip_address=sys.argv[1], port=int(sys.argv[2]), verbose=False)
-server.start()
-print("ready", flush=True)
-sys.stdin.read()
-server.stop()
-"#;
+const WRAPPER: &str = include_str!("moto_server.py");
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod consumer;
 pub mod iam;
 pub mod idempotency;
+#[cfg(feature = "local")]
 pub mod local;
 pub mod logs;
 pub mod message;

@@ -83,3 +83,22 @@ pub fn check() -> Result {
         ))
     }
 }
+
+/// What the Lambda zips are built from (`books` without its default features, as `cargo xtask
+/// package` builds it) holds no `lambda-local`: the laptop's host never ships in a function.
+pub fn functions_without_the_local_host() -> Result {
+    let tree = output(
+        cargo(emulator::repo_root())
+            .args(["tree", "--package", "books", "--no-default-features", "--edges", "normal,build"])
+            .args(["--prefix", "none", "--format", "{p}"]),
+    )?;
+    match tree.lines().find(|line| line.starts_with("lambda-local ")) {
+        Some(found) => Err(format!(
+            "the release functions depend on {found}: keep it behind books' `local` feature (final/Cargo.toml)"
+        )),
+        None => {
+            println!("    the release producer and consumer depend on no lambda-local");
+            Ok(())
+        }
+    }
+}

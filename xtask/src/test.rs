@@ -83,6 +83,11 @@ fn lint(tools: &setup::Tools) -> Result {
         "every crate resolves its dependencies as the workspace does (workspace-hack/)",
         features::check,
     )?;
+    stage(
+        "boundary",
+        "the release functions compile no lambda-local (the laptop's host)",
+        features::functions_without_the_local_host,
+    )?;
     stage("diffs", "the book's step diffs match the steps", diffs::check)?;
     stage("book", "includes, pasted code, shell commands, mdbook build, links", || book::check(tools))?;
     stage(
