@@ -102,6 +102,12 @@ resource "aws_s3_bucket_lifecycle_configuration" "state" {
       noncurrent_days = var.noncurrent_state_days
     }
 
+    # Every run writes and deletes its <key>.tflock; once the lock's old versions expire, the
+    # delete marker left alone goes too, so the bucket does not fill with them.
+    expiration {
+      expired_object_delete_marker = true
+    }
+
     abort_incomplete_multipart_upload {
       days_after_initiation = 7
     }

@@ -1,6 +1,7 @@
 //! The GitHub Actions workflows and actions under `.github/`: each valid against GitHub's schema
 //! (SchemaStore's, vendored by check-jsonschema), and the two rules a reviewer of a deploy
-//! pipeline checks first, every action pinned to a commit and no AWS key anywhere.
+//! pipeline checks first, every action pinned to a commit and no AWS key anywhere; and that no
+//! composite action reads `vars` or `secrets`, which GitHub refuses there (the schema cannot tell).
 //!
 //! (actionlint would check more, expressions and scripts too; its PyPI package is a source
 //! distribution that downloads the binary from GitHub as it builds, which setup cannot rely on.)
@@ -44,7 +45,8 @@ pub fn check(tools: &Tools) -> Result {
     for file in &files {
         let text =
             std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        problems.extend(problems_of(&text).into_iter().map(|problem| format!("{}: {problem}", shown(file))));
+        let is_action = file.ends_with("action.yml");
+        problems.extend(problems_of(&text, is_action).into_iter().map(|problem| format!("{}: {problem}", shown(file))));
     }
     if !problems.is_empty() {
         return Err(format!("the workflows break the pipeline's rules:\n  {}", problems.join("\n  ")));
@@ -58,7 +60,7 @@ fn shown(file: &Path) -> String {
 }
 
 /// What one workflow or action file does wrong, by line.
-fn problems_of(text: &str) -> Vec<String> {
+fn problems_of(text: &str, is_action: bool) -> Vec<String> {
     let mut problems = Vec::new();
     for (number, line) in text.lines().enumerate().map(|(i, line)| (i + 1, line)) {
         let code = line.trim_start().trim_start_matches("- ");
@@ -73,6 +75,11 @@ fn problems_of(text: &str) -> Vec<String> {
                 "line {number}: reads an AWS key ({key}); deploy jobs assume a role with their OIDC token"
             ));
         }
+        if is_action && let Some(context) = WORKFLOW_ONLY.iter().find(|context| reads_context(line, context)) {
+            problems.push(format!(
+                "line {number}: a composite action cannot read `{context}`; take it as an input the workflow passes"
+            ));
+        }
     }
     problems
 }
@@ -80,6 +87,21 @@ fn problems_of(text: &str) -> Vec<String> {
 /// Words that only a workflow reading a long-lived AWS key would contain.
 const AWS_KEYS: [&str; 4] =
     ["aws-access-key-id", "aws-secret-access-key", "aws_access_key_id", "aws_secret_access_key"];
+
+/// Contexts a workflow has and a composite action does not.
+const WORKFLOW_ONLY: [&str; 2] = ["vars", "secrets"];
+
+/// Whether an expression (`${{ … }}`) on `line` reads `context`.
+fn reads_context(line: &str, context: &str) -> bool {
+    line.split("${{").skip(1).filter_map(|rest| rest.split_once("}}")).any(|(expression, _)| {
+        expression.match_indices(context).any(|(at, _)| {
+            let before = expression[..at].chars().next_back();
+            let after = expression[at + context.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+                && matches!(after, Some('.' | '['))
+        })
+    })
+}
 
 /// `uses:` of a local action (`./…`), or `owner/repo[/path]@<40-hex commit> # <tag>`.
 fn pinned(used: &str) -> std::result::Result<(), String> {
@@ -106,13 +128,13 @@ mod tests {
     #[test]
     fn an_action_pinned_by_commit_with_its_tag_passes() {
         let text = "    steps:\n      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n      - uses: ./.github/actions/environment\n";
-        assert_eq!(problems_of(text), Vec::<String>::new());
+        assert_eq!(problems_of(text, false), Vec::<String>::new());
     }
 
     #[test]
     fn a_tag_a_branch_or_a_sha_without_its_tag_is_refused() {
         let text = "- uses: actions/checkout@v7\n- uses: actions/cache@main\n- uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae\n- uses: actions/cache\n";
-        let problems = problems_of(text);
+        let problems = problems_of(text, false);
         assert_eq!(problems.len(), 4, "{problems:#?}");
         assert!(problems[0].starts_with("line 1: actions/checkout is pinned to \"v7\""));
         assert!(problems[2].contains("says no tag"));
@@ -121,8 +143,18 @@ mod tests {
     #[test]
     fn an_aws_key_is_refused_however_it_is_spelled() {
         let text = "with:\n  aws-access-key-id: ${{ secrets.KEY }}\nenv:\n  AWS_SECRET_ACCESS_KEY: ${{ secrets.SECRET }}\n";
-        let problems = problems_of(text);
+        let problems = problems_of(text, false);
         assert_eq!(problems.len(), 2, "{problems:#?}");
         assert!(problems[1].starts_with("line 4: reads an AWS key"));
+    }
+
+    #[test]
+    fn a_composite_action_reading_vars_or_secrets_is_refused() {
+        let text = "  aws-region: ${{ vars.AWS_REGION }}\n  token: ${{ secrets['TOKEN'] }}\n  region: ${{ inputs.aws-region }}\n  name: ${{ inputs.my_vars.x }}\n";
+        let problems = problems_of(text, true);
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(problems[0].starts_with("line 1: a composite action cannot read `vars`"));
+        assert!(problems[1].starts_with("line 2: a composite action cannot read `secrets`"));
+        assert_eq!(problems_of(text, false), Vec::<String>::new(), "a workflow may read both");
     }
 }

@@ -101,6 +101,11 @@ run "keeps_state_versioned_private_and_encrypted" {
     condition     = one(aws_s3_bucket_lifecycle_configuration.state.rule[0].noncurrent_version_expiration).noncurrent_days == 90
     error_message = "Old state versions expire after noncurrent_state_days (90 by default)."
   }
+
+  assert {
+    condition     = one(aws_s3_bucket_lifecycle_configuration.state.rule[0].expiration).expired_object_delete_marker
+    error_message = "The delete markers the lock files leave are removed once they stand alone."
+  }
 }
 
 run "uses_an_existing_oidc_provider_when_asked" {
