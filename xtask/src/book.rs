@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::progress::{Result, run_command};
+use crate::progress::{Result, output, run_command};
 use crate::setup::Tools;
 
 /// Where `cargo xtask book` serves the book: not 3000, which the local API takes.
@@ -36,9 +36,10 @@ fn mdbook(tools: &Tools) -> Command {
 }
 
 /// The mermaid script the diagrams need, written from the pinned mdbook-mermaid every time (it
-/// is not committed: it comes with the tool and changes with it).
+/// is not committed: it comes with the tool and changes with it). Quiet unless it fails: it
+/// prints its getting-started instructions every time.
 fn install_mermaid(tools: &Tools) -> Result {
-    run_command(Command::new(tools.tools_bin.join("mdbook-mermaid")).arg("install").arg(book_dir()))
+    output(Command::new(tools.tools_bin.join("mdbook-mermaid")).arg("install").arg(book_dir())).map(drop)
 }
 
 /// `cargo xtask book`: the book on <http://127.0.0.1:8000>, rebuilt on every save.

@@ -12,6 +12,7 @@ mod diffs;
 mod doctor;
 mod features;
 mod fuzz;
+mod module_docs;
 mod package;
 mod progress;
 mod setup;
@@ -22,135 +23,133 @@ mod workshop;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+use clap::{Parser, Subcommand};
 
-commands:
-  setup     install the pinned tools (moto, cargo-lambda, mdBook) into the repository; find Terraform
-  doctor    check this machine is ready for the workshop, one line per prerequisite
-  book      serve the book on http://127.0.0.1:8000, rebuilt on every save
-              --check                 instead, check and build it as `cargo xtask test` does
-  start NN  write step NN into workshop/ with chapter NN's tasks left as todo!()s
-  check NN  run step NN's tests against workshop/ and name the task of each failure
-  solve NN  write step NN's solution into workshop/ (what you had is backed up first)
-  local     run the whole system locally: emulator, Terraform apply, API and consumer
-              --api-port <port>       where the API listens (default 3000)
-              --emulator-port <port>  where the AWS emulator listens (default 4566)
-              --step <NN|workshop>    a workshop step (steps/NN-*), or workshop/, instead of
-                                      the final system
-  package   build the Lambda zips with cargo-lambda and record them for Terraform
-              --arch <arm64|x86_64>   the functions' architecture (default x86_64, what this
-                                      machine's toolchain builds; arm64 needs its Rust target)
-              --step <NN|workshop>    a workshop step's functions (from step 04 on)
-  chaos     the fault run: books posted through outages, a killed runner and throttled writes;
-            fails on any book lost or stored twice
-              --books <N>             how many books (default 10000)
-  bench     measure cold starts, zip sizes, consumer and API throughput and build times
-            against their baselines, and write them into the book (book/src/performance.md)
-              --quick                 every part once and small, to see it runs (no cold
-                                      builds; the page goes to target/bench/ instead)
-  fuzz      the producer under generated requests (any method, path, headers, body), at scale,
-            then schemathesis against the local stack with final/openapi.yaml
-              --cases <N>             cases per property (default 100000)
-  diffs     write what each workshop step adds to the previous one (book/src/diffs/)
-  test      every check CI runs: fmt, clippy, tests, Terraform, the book, the end-to-end test
-              <group>                 one group alone, as the GitHub workflow runs them: lint,
-                                      unit, workshop, terraform, stack or bench";
-
-/// A command line, understood.
-enum Task {
-    Setup,
-    Doctor,
-    Book { check: bool },
-    Start(String),
-    Check(String),
-    Solve(String),
-    Local(stack::Ports),
-    Package(package::Arch, package::Functions),
-    Chaos(usize),
-    Bench(bench::Plan),
-    Fuzz(usize),
-    Diffs,
-    Test(Option<test::Group>),
-    Help,
+/// The project's task runner: every command a learner, an instructor or CI runs.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", disable_version_flag = true)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
 }
 
-/// Reads a command line (without the program's name). The book's commands check runs every
-/// `cargo xtask` line of the book through this too.
+/// A command line, understood.
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Install the pinned tools (moto, cargo-lambda, mdBook) into the repository; find Terraform.
+    Setup,
+    /// Check this machine is ready for the workshop, one line per prerequisite.
+    Doctor,
+    /// Serve the book on http://127.0.0.1:8000, rebuilt on every save.
+    Book {
+        /// Instead, check and build it as `cargo xtask test` does.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write step NN into workshop/ with chapter NN's tasks left as todo!()s.
+    Start {
+        /// A step number, e.g. 02.
+        #[arg(value_name = "NN")]
+        step: String,
+    },
+    /// Run step NN's tests against workshop/ and name the task of each failure.
+    Check {
+        /// A step number, e.g. 02.
+        #[arg(value_name = "NN")]
+        step: String,
+    },
+    /// Write step NN's solution into workshop/ (what you had is backed up first).
+    Solve {
+        /// A step number, e.g. 02.
+        #[arg(value_name = "NN")]
+        step: String,
+    },
+    /// Run the whole system locally: emulator, Terraform apply, API and consumer.
+    Local {
+        /// Where the API listens.
+        #[arg(long, value_name = "PORT", default_value_t = 3000)]
+        api_port: u16,
+        /// Where the AWS emulator listens.
+        #[arg(long, value_name = "PORT", default_value_t = 4566)]
+        emulator_port: u16,
+        /// A workshop step (steps/NN-*), or workshop/, instead of the final system.
+        #[arg(long, value_name = "NN|workshop")]
+        step: Option<String>,
+    },
+    /// Build the Lambda zips with cargo-lambda and record them for Terraform.
+    Package {
+        /// The functions' architecture: x86_64 is what this machine's toolchain builds; arm64
+        /// needs its Rust target.
+        #[arg(long, value_enum, default_value_t = package::Arch::X86_64)]
+        arch: package::Arch,
+        /// A workshop step's functions (from step 04 on).
+        #[arg(long, value_name = "NN|workshop")]
+        step: Option<String>,
+    },
+    /// The fault run: books posted through outages, a killed runner and throttled writes;
+    /// fails on any book lost or stored twice.
+    Chaos {
+        /// How many books.
+        #[arg(long, value_name = "N", default_value_t = chaos::FULL_RUN_BOOKS, value_parser = positive)]
+        books: usize,
+    },
+    /// Measure cold starts, zip sizes, consumer and API throughput and build times against their
+    /// baselines, and write them into the book (book/src/performance.md).
+    Bench {
+        /// Every part once and small, to see it runs (no cold builds; the page goes to
+        /// target/bench/ instead).
+        #[arg(long)]
+        quick: bool,
+    },
+    /// The producer under generated requests (any method, path, headers, body), at scale, then
+    /// schemathesis against the local stack with final/openapi.yaml.
+    Fuzz {
+        /// Cases per property.
+        #[arg(long, value_name = "N", default_value_t = fuzz::DEFAULT_CASES, value_parser = positive)]
+        cases: usize,
+    },
+    /// Write what each workshop step adds to the previous one (book/src/diffs/).
+    Diffs,
+    /// Write the Inputs, Outputs and Example of terraform/modules/*/README.md from each module's
+    /// variables.tf and outputs.tf and the root's call of it.
+    ModuleDocs,
+    /// Every check CI runs: fmt, clippy, tests, Terraform, the book, the end-to-end test.
+    Test {
+        /// One group alone, as the GitHub workflow runs them.
+        #[arg(value_enum)]
+        group: Option<test::Group>,
+    },
+}
+
+/// Reads a command line (without the program's name), as `cargo xtask` would. The book's
+/// commands check runs every `cargo xtask` line of the book through this too.
 fn parse(args: &[String]) -> Result<Task, String> {
-    let step = |command: &str| match args {
-        [_, step] => Ok(step.clone()),
-        _ => Err(format!("usage: cargo xtask {command} NN (a step number, e.g. 02)\n\n{USAGE}")),
-    };
-    let alone = |task: Task| match args.len() {
-        1 => Ok(task),
-        _ => Err(format!("`{}` takes no options\n\n{USAGE}", args[0])),
-    };
-    match args.first().map(String::as_str) {
-        Some("setup") => alone(Task::Setup),
-        Some("doctor") => alone(Task::Doctor),
-        Some("book") => match &args[1..] {
-            [] => Ok(Task::Book { check: false }),
-            [flag] if flag == "--check" => Ok(Task::Book { check: true }),
-            _ => Err(format!("usage: cargo xtask book [--check]\n\n{USAGE}")),
-        },
-        Some("start") => step("start").map(Task::Start),
-        Some("check") => step("check").map(Task::Check),
-        Some("solve") => step("solve").map(Task::Solve),
-        Some("local") => parse_local(&args[1..]).map(Task::Local),
-        Some("package") => parse_package(&args[1..]).map(|(arch, functions)| Task::Package(arch, functions)),
-        Some("chaos") => match &args[1..] {
-            [] => Ok(Task::Chaos(chaos::FULL_RUN_BOOKS)),
-            [flag, books] if flag == "--books" => positive("--books", books).map(Task::Chaos),
-            _ => Err(format!("usage: cargo xtask chaos [--books N]\n\n{USAGE}")),
-        },
-        Some("fuzz") => match &args[1..] {
-            [] => Ok(Task::Fuzz(fuzz::DEFAULT_CASES)),
-            [flag, cases] if flag == "--cases" => positive("--cases", cases).map(Task::Fuzz),
-            _ => Err(format!("usage: cargo xtask fuzz [--cases N]\n\n{USAGE}")),
-        },
-        Some("bench") => match &args[1..] {
-            [] => Ok(Task::Bench(bench::Plan::FULL)),
-            [flag] if flag == "--quick" => Ok(Task::Bench(bench::Plan::QUICK)),
-            _ => Err(format!("usage: cargo xtask bench [--quick]\n\n{USAGE}")),
-        },
-        Some("diffs") => alone(Task::Diffs),
-        Some("test") => match &args[1..] {
-            [] => Ok(Task::Test(None)),
-            [name] => match test::GROUPS.iter().find(|(group, _)| group == name) {
-                Some((_, group)) => Ok(Task::Test(Some(*group))),
-                None => Err(format!("no test group {name:?}\n\n{USAGE}")),
-            },
-            _ => Err(format!("usage: cargo xtask test [group]\n\n{USAGE}")),
-        },
-        Some("help" | "--help" | "-h") => Ok(Task::Help),
-        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
-        None => Err(format!("no command\n\n{USAGE}")),
-    }
+    Cli::try_parse_from(std::iter::once("cargo xtask").chain(args.iter().map(String::as_str)))
+        .map(|cli| cli.task)
+        .map_err(|error| error.render().to_string())
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = parse(&args).and_then(|task| match task {
+    let result = match Cli::parse().task {
         Task::Setup => setup::run().map(drop),
         Task::Doctor => doctor::run(),
-        Task::Book { check: false } => book::serve(&setup::run()?),
-        Task::Book { check: true } => book::check(&setup::run()?),
-        Task::Start(step) => workshop::start(&step),
-        Task::Check(step) => workshop::check(&step),
-        Task::Solve(step) => workshop::solve(&step),
-        Task::Local(ports) => stack::run_local(ports),
-        Task::Package(arch, functions) => package::build(&setup::run()?, arch, &functions),
-        Task::Chaos(books) => chaos::run(books),
-        Task::Bench(plan) => bench::run(plan),
-        Task::Fuzz(cases) => fuzz::run(cases),
-        Task::Diffs => diffs::write(),
-        Task::Test(only) => test::run(only),
-        Task::Help => {
-            println!("{USAGE}");
-            Ok(())
+        Task::Book { check: false } => setup::run().and_then(|tools| book::serve(&tools)),
+        Task::Book { check: true } => setup::run().and_then(|tools| book::check(&tools)),
+        Task::Start { step } => workshop::start(&step),
+        Task::Check { step } => workshop::check(&step),
+        Task::Solve { step } => workshop::solve(&step),
+        Task::Local { api_port, emulator_port, step } => {
+            stack::run_local(stack::Ports { api: api_port, emulator: emulator_port, step })
         }
-    });
+        Task::Package { arch, step } => package_functions(step.as_deref())
+            .and_then(|functions| package::build(&setup::run()?, arch, &functions)),
+        Task::Chaos { books } => chaos::run(books),
+        Task::Bench { quick } => bench::run(if quick { bench::Plan::QUICK } else { bench::Plan::FULL }),
+        Task::Fuzz { cases } => fuzz::run(cases),
+        Task::Diffs => diffs::write(),
+        Task::ModuleDocs => module_docs::write(),
+        Task::Test { group } => test::run(group),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -160,49 +159,52 @@ fn main() -> ExitCode {
     }
 }
 
-fn positive(flag: &str, value: &str) -> Result<usize, String> {
-    value
-        .parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| format!("{flag} needs a positive number, not {value:?}"))
+fn positive(value: &str) -> Result<usize, String> {
+    value.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("a positive number, not {value:?}"))
 }
 
-fn parse_package(args: &[String]) -> Result<(package::Arch, package::Functions), String> {
-    let usage = || format!("usage: cargo xtask package [--arch arm64|x86_64] [--step NN]\n\n{USAGE}");
-    let (mut arch, mut functions) = (package::Arch::X86_64, package::Functions::final_system());
-    let mut args = args.iter();
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or_else(usage)?;
-        match flag.as_str() {
-            "--arch" => arch = package::Arch::parse(value)?,
-            "--step" => {
-                let dir = stack::find_step(value)?;
-                functions = package::Functions::of_step(&dir).ok_or_else(|| {
-                    format!("step {value} has no functions to package: they arrive in step 04")
-                })?;
-            }
-            _ => return Err(usage()),
-        }
-    }
-    Ok((arch, functions))
+/// The functions `package --step` names: the final system's without it.
+fn package_functions(step: Option<&str>) -> Result<package::Functions, String> {
+    let Some(step) = step else { return Ok(package::Functions::final_system()) };
+    let dir = stack::find_step(step)?;
+    package::Functions::of_step(&dir)
+        .ok_or_else(|| format!("step {step} has no functions to package: they arrive in step 04"))
 }
 
-fn parse_local(args: &[String]) -> Result<stack::Ports, String> {
-    let mut ports = stack::Ports::default();
-    let mut args = args.iter();
-    while let Some(flag) = args.next() {
-        if flag == "--step" {
-            ports.step = Some(args.next().ok_or("--step needs a step number, e.g. 01")?.clone());
-            continue;
-        }
-        let target = match flag.as_str() {
-            "--api-port" => &mut ports.api,
-            "--emulator-port" => &mut ports.emulator,
-            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
-        };
-        let value = args.next().ok_or_else(|| format!("{flag} needs a port number"))?;
-        *target = value.parse().map_err(|_| format!("{flag} needs a port number, not {value:?}"))?;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(line: &str) -> Result<Task, String> {
+        parse(&line.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
     }
-    Ok(ports)
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        <Cli as clap::CommandFactory>::command().debug_assert();
+    }
+
+    #[test]
+    fn commands_parse_with_their_defaults() {
+        assert!(matches!(
+            parsed("local"),
+            Ok(Task::Local { api_port: 3000, emulator_port: 4566, step: None })
+        ));
+        assert!(matches!(
+            parsed("package --arch arm64 --step 04"),
+            Ok(Task::Package { arch: package::Arch::Arm64, step: Some(_) })
+        ));
+        assert!(matches!(parsed("package"), Ok(Task::Package { arch: package::Arch::X86_64, step: None })));
+        assert!(matches!(parsed("test terraform"), Ok(Task::Test { group: Some(test::Group::Terraform) })));
+        assert!(matches!(parsed("chaos"), Ok(Task::Chaos { books: chaos::FULL_RUN_BOOKS })));
+        assert!(matches!(parsed("module-docs"), Ok(Task::ModuleDocs)));
+    }
+
+    #[test]
+    fn a_wrong_command_line_says_what_is_wrong() {
+        assert!(parsed("test lnt").unwrap_err().contains("invalid value 'lnt'"));
+        assert!(parsed("chaos --books 0").unwrap_err().contains("a positive number"));
+        assert!(parsed("start").unwrap_err().contains("<NN>"));
+        assert!(parsed("launch").unwrap_err().contains("unrecognized subcommand 'launch'"));
+    }
 }

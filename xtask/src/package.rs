@@ -14,21 +14,14 @@ use crate::progress::{Result, run_command, stage};
 use crate::setup::Tools;
 
 /// An architecture Lambda runs, as Terraform and cargo-lambda name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Arch {
     Arm64,
+    #[value(name = "x86_64")]
     X86_64,
 }
 
 impl Arch {
-    pub fn parse(name: &str) -> Result<Self> {
-        match name {
-            "arm64" => Ok(Arch::Arm64),
-            "x86_64" => Ok(Arch::X86_64),
-            other => Err(format!("--arch is arm64 or x86_64, not {other:?}")),
-        }
-    }
-
     fn terraform_name(self) -> &'static str {
         match self {
             Arch::Arm64 => "arm64",

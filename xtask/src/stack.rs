@@ -68,6 +68,12 @@ pub fn terraform(rc: &Path) -> Command {
         .env("TF_IN_AUTOMATION", "1")
         .env("TF_INPUT", "0")
         .env("CHECKPOINT_DISABLE", "1");
+    // Colour codes only for a person at a terminal: in CI's log or a file they are noise.
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        for subcommand in ["init", "validate", "plan", "apply", "destroy", "output"] {
+            command.env(format!("TF_CLI_ARGS_{subcommand}"), "-no-color");
+        }
+    }
     command
 }
 

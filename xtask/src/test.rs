@@ -8,11 +8,11 @@ use crate::package;
 use crate::progress::{Result, cargo, run_command, stage};
 use crate::setup;
 use crate::stack::{self, Terraform, emulator_env};
-use crate::{bench, book, chaos, doctor, features, fuzz, workflows, workshop};
+use crate::{bench, book, chaos, doctor, features, fuzz, module_docs, workflows, workshop};
 
 /// The groups of `cargo xtask test`, in the order it runs them: each can run alone
 /// (`cargo xtask test <group>`), which is how the GitHub workflow runs them in parallel.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Group {
     /// doctor, fmt, features, diffs, the book, the OpenAPI document, the workflows, clippy.
     Lint,
@@ -20,23 +20,13 @@ pub enum Group {
     Unit,
     /// start/check/solve of every step.
     Workshop,
-    /// Terraform: fmt, validate, test, checkov, the step plans, the bootstrap root applied.
+    /// Terraform: fmt, the module READMEs, validate, test, checkov, the step plans, the bootstrap root applied.
     Terraform,
     /// The zips, the final root applied, the end-to-end test, the fault run.
     Stack,
     /// The benchmark, once and small.
     Bench,
 }
-
-/// Every group by the name the command line uses.
-pub const GROUPS: [(&str, Group); 6] = [
-    ("lint", Group::Lint),
-    ("unit", Group::Unit),
-    ("workshop", Group::Workshop),
-    ("terraform", Group::Terraform),
-    ("stack", Group::Stack),
-    ("bench", Group::Bench),
-];
 
 /// Runs the groups `only` names (every group when it is `None`), stopping at the first failure.
 pub fn run(only: Option<Group>) -> Result {
@@ -52,7 +42,10 @@ pub fn run(only: Option<Group>) -> Result {
         emulator = Some(running);
         Ok(endpoint)
     };
-    for (_, group) in GROUPS.iter().filter(|(_, group)| only.is_none_or(|only| only == *group)) {
+    for group in <Group as clap::ValueEnum>::value_variants()
+        .iter()
+        .filter(|group| only.is_none_or(|only| only == **group))
+    {
         match group {
             Group::Lint => lint(&tools)?,
             Group::Unit => unit(&endpoint()?)?,
@@ -135,6 +128,11 @@ fn terraform(tools: &setup::Tools, endpoint: &str) -> Result {
         }
         Ok(())
     })?;
+    stage(
+        "module docs",
+        "every module README's inputs, outputs and example match its variables.tf, outputs.tf and the root's call",
+        module_docs::check,
+    )?;
     for terraform in &roots {
         stage("terraform validate", &format!("init and validate {}", terraform.dir.display()), || {
             terraform.validate()

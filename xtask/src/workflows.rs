@@ -46,7 +46,9 @@ pub fn check(tools: &Tools) -> Result {
         let text =
             std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
         let is_action = file.ends_with("action.yml");
-        problems.extend(problems_of(&text, is_action).into_iter().map(|problem| format!("{}: {problem}", shown(file))));
+        problems.extend(
+            problems_of(&text, is_action).into_iter().map(|problem| format!("{}: {problem}", shown(file))),
+        );
     }
     if !problems.is_empty() {
         return Err(format!("the workflows break the pipeline's rules:\n  {}", problems.join("\n  ")));
@@ -75,7 +77,8 @@ fn problems_of(text: &str, is_action: bool) -> Vec<String> {
                 "line {number}: reads an AWS key ({key}); deploy jobs assume a role with their OIDC token"
             ));
         }
-        if is_action && let Some(context) = WORKFLOW_ONLY.iter().find(|context| reads_context(line, context)) {
+        if is_action && let Some(context) = WORKFLOW_ONLY.iter().find(|context| reads_context(line, context))
+        {
             problems.push(format!(
                 "line {number}: a composite action cannot read `{context}`; take it as an input the workflow passes"
             ));

@@ -25,7 +25,7 @@ resource "aws_apigatewayv2_route" "producer" {
 
 resource "aws_cloudwatch_log_group" "access" {
   #checkov:skip=CKV_AWS_158:CloudWatch Logs encrypts at rest with service keys; a customer-managed KMS key adds cost and key policy the workshop does not need
-  #checkov:skip=CKV_AWS_338:retention is a variable, 14 days by design (the seed's choice, for cost); raise log_retention_days where a year is required
+  #checkov:skip=CKV_AWS_338:retention is a variable, 14 days by default for cost (CloudWatch bills stored logs per GB-month); raise log_retention_days to 365 where a year is required
   # API Gateway delivers access logs as vended logs, allowed by the account's CloudWatch Logs
   # resource policy, which has a size limit (5,120 characters) and grows with each log group
   # named in it. A group under /aws/vendedlogs/ is covered by one wildcard entry instead.

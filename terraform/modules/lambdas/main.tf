@@ -31,7 +31,7 @@ locals {
 # with no retention, and Terraform then fails to create it.
 resource "aws_cloudwatch_log_group" "function" {
   #checkov:skip=CKV_AWS_158:CloudWatch Logs encrypts at rest with service keys; a customer-managed KMS key adds cost and key policy the workshop does not need
-  #checkov:skip=CKV_AWS_338:retention is a variable, 14 days by design (the seed's choice, for cost); raise log_retention_days where a year is required
+  #checkov:skip=CKV_AWS_338:retention is a variable, 14 days by default for cost (CloudWatch bills stored logs per GB-month); raise log_retention_days to 365 where a year is required
   # A literal set: the IAM policies need these groups before the functions (and their
   # roles) exist.
   for_each = toset(["producer", "consumer"])
