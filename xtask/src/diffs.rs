@@ -1,5 +1,6 @@
-//! `cargo xtask diffs`: what each workshop step adds to the previous one, as unified diffs
-//! the book shows (`book/src/diffs/stepNN.diff`).
+//! `cargo xtask diffs`: what each workshop step adds to the previous one, and what `final/`'s
+//! code adds to step 06's, as unified diffs the book shows (`book/src/diffs/stepNN.diff`,
+//! `book/src/diffs/final.diff`).
 //!
 //! The steps are full copies on purpose (a learner reads one folder); these diffs keep the
 //! copies honest, and `cargo xtask test` fails when one is stale.
@@ -17,54 +18,93 @@ fn diffs_dir() -> PathBuf {
     emulator::repo_root().join("book").join("src").join("diffs")
 }
 
-/// The diff of each step from the one before: (file to write, its contents).
+/// One diff to write: from `before` to `after`, over the files under `only` (all when empty),
+/// with `before`'s own names already `after`'s (`names`, old to new), so that a diff shows
+/// what changed, not the renaming.
+struct Lineage {
+    before: PathBuf,
+    after: PathBuf,
+    only: &'static str,
+    names: Vec<(String, String)>,
+    file: PathBuf,
+}
+
+/// Each step from the one before, then `final/`'s code from the last step's.
+fn lineages() -> Vec<Lineage> {
+    let steps = steps();
+    let mut lineages: Vec<Lineage> = steps
+        .windows(2)
+        .map(|pair| {
+            let (before, after) = (&pair[0], &pair[1]);
+            let number = |step: &Path| {
+                step.file_name().unwrap_or_default().to_string_lossy().chars().take(2).collect::<String>()
+            };
+            let names = |step: &Path| {
+                let dir = step.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                let package = crate::stack::step_package(step);
+                [
+                    package.replace('-', "_"),
+                    package,
+                    dir,
+                    format!("step{}", number(step)),
+                    format!("--step {}", number(step)),
+                ]
+            };
+            Lineage {
+                before: before.clone(),
+                after: after.clone(),
+                only: "",
+                names: names(before).into_iter().zip(names(after)).collect(),
+                file: diffs_dir().join(format!("step{}.diff", number(after))),
+            }
+        })
+        .collect();
+    if let Some(last) = steps.last() {
+        let package = crate::stack::step_package(last);
+        lineages.push(Lineage {
+            before: last.clone(),
+            after: emulator::repo_root().join("final"),
+            only: "src",
+            names: vec![(package.replace('-', "_"), "books".to_owned())],
+            file: diffs_dir().join("final.diff"),
+        });
+    }
+    lineages
+}
+
+/// Every diff: (file to write, its contents).
 fn generate() -> Result<Vec<(PathBuf, String)>> {
     let root = emulator::repo_root();
-    let steps = steps();
     let mut diffs = Vec::new();
-    for pair in steps.windows(2) {
-        let (before, after) = (&pair[0], &pair[1]);
-        let mut files: BTreeSet<PathBuf> = files_of(before)?.into_iter().collect();
-        files.extend(files_of(after)?);
+    for Lineage { before, after, only, names, file: out } in lineages() {
+        let under = |files: Vec<PathBuf>| files.into_iter().filter(|file| file.starts_with(only));
+        let mut files: BTreeSet<PathBuf> = under(files_of(&before)?).collect();
+        files.extend(under(files_of(&after)?));
         let mut diff = String::new();
         for file in files {
-            let read = |step: &Path| {
-                without_exercises(&std::fs::read_to_string(step.join(&file)).unwrap_or_default())
+            let read = |tree: &Path| {
+                without_exercises(&std::fs::read_to_string(tree.join(&file)).unwrap_or_default())
             };
-            let old = renamed(&read(before), before, after);
-            let new = read(after);
+            let old = names.iter().fold(read(&before), |text, (old, new)| text.replace(old, new));
+            let new = read(&after);
             if old == new {
                 continue;
             }
             // As git writes it: a file one side does not have is /dev/null there.
-            let name = |step: &Path, side: &str| match step.join(&file).exists() {
-                true => format!("{side}/{}", step.strip_prefix(root).unwrap_or(step).join(&file).display()),
+            let name = |tree: &Path, side: &str| match tree.join(&file).exists() {
+                true => format!("{side}/{}", tree.strip_prefix(root).unwrap_or(tree).join(&file).display()),
                 false => "/dev/null".to_owned(),
             };
             let unified = TextDiff::from_lines(&old, &new)
                 .unified_diff()
                 .context_radius(3)
-                .header(&name(before, "a"), &name(after, "b"))
+                .header(&name(&before, "a"), &name(&after, "b"))
                 .to_string();
             diff.push_str(&unified);
         }
-        let number =
-            after.file_name().unwrap_or_default().to_string_lossy().chars().take(2).collect::<String>();
-        diffs.push((diffs_dir().join(format!("step{number}.diff")), diff));
+        diffs.push((out, diff));
     }
     Ok(diffs)
-}
-
-/// `text` of step `before` with the step's own names (package, crate, directory, resource
-/// prefix) already those of step `after`, so that a diff shows what changed, not the renaming.
-fn renamed(text: &str, before: &Path, after: &Path) -> String {
-    let names = |step: &Path| {
-        let dir = step.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let package = crate::stack::step_package(step);
-        let number = dir.chars().take(2).collect::<String>();
-        [package.replace('-', "_"), package, dir, format!("step{number}"), format!("--step {number}")]
-    };
-    names(before).iter().zip(names(after)).fold(text.to_owned(), |text, (old, new)| text.replace(old, &new))
 }
 
 /// `text` without what only the book and the exercises use (the anchor and task markers, a
