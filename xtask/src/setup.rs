@@ -115,9 +115,10 @@ fn install_cargo_tools(root: &Path, tools: &[(&str, &str)]) -> Result<PathBuf> {
         println!(
             "    installing {tool} {version} into {TOOLS_DIR} (cargo install --locked; a few minutes, once)"
         );
+        // Not --quiet: cargo's own lines (a progress bar at a terminal) show it is still going.
         run_command(
             crate::progress::cargo(root)
-                .args(["install", "--locked", "--quiet", "--version", version, "--root"])
+                .args(["install", "--locked", "--version", version, "--root"])
                 .arg(&dir)
                 .arg(tool),
         )
