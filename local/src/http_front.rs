@@ -59,11 +59,10 @@ impl HttpFront {
         F: Future<Output = Result<Response<Body>, Error>> + Send + 'static,
     {
         tracing::info!(url = %format!("http://{}", self.addr), "API listening");
-        let handler = Arc::new(handler);
-        let front = Arc::new((self.clone(), region));
+        let (handler, front, region) = (Arc::new(handler), Arc::new(self.clone()), Arc::<str>::from(region));
         serve_connections(listener, move |client, request| {
-            let (handler, front) = (handler.clone(), front.clone());
-            async move { front.0.invoke(&front.1, client, request, handler).await }
+            let (handler, front, region) = (handler.clone(), front.clone(), region.clone());
+            async move { front.invoke(&region, client, request, handler).await }
         })
         .await
     }

@@ -31,6 +31,9 @@ pub use sqs_poller::SqsEventSource;
 /// The account id that locally built ARNs carry (moto's default account).
 pub const LOCAL_ACCOUNT_ID: &str = "123456789012";
 
+/// The region of an invocation when the SDK's configuration names none.
+const DEFAULT_REGION: &str = "us-east-1";
+
 /// What the local runner reads from its environment, with defaults that match the deployed
 /// system's (see `terraform/`).
 #[derive(Clone, Debug)]
@@ -138,7 +141,7 @@ async fn until_shutdown(
 }
 
 fn region(sdk: &SdkConfig) -> String {
-    sdk.region().map(ToString::to_string).unwrap_or_else(|| "us-east-1".into())
+    sdk.region().map(ToString::to_string).unwrap_or_else(|| DEFAULT_REGION.into())
 }
 
 /// Why an invocation gave no answer, in the words Lambda's logs use.
@@ -187,12 +190,23 @@ pub async fn shutdown_signal() {
 /// span `lambda_runtime` opens around each invocation, so every line the handler logs carries
 /// its request id.
 fn invocation_context(function_name: &str, region: &str, timeout: Duration) -> (Context, Span) {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let mut context = Context::default();
     context.request_id = uuid::Uuid::new_v4().to_string();
-    context.deadline = u64::try_from((now + timeout).as_millis()).unwrap_or(u64::MAX);
-    context.invoked_function_arn =
-        format!("arn:aws:lambda:{region}:{LOCAL_ACCOUNT_ID}:function:{function_name}");
+    context.deadline = deadline_ms(timeout);
+    context.invoked_function_arn = function_arn(region, function_name);
     let span = lambda_runtime::layers::trace::request_span(&context);
     (context, span)
+}
+
+/// The ARN Lambda gives a function, in the local account: the in-process runners and the
+/// Runtime API host both build it here.
+fn function_arn(region: &str, function_name: &str) -> String {
+    format!("arn:aws:lambda:{region}:{LOCAL_ACCOUNT_ID}:function:{function_name}")
+}
+
+/// An invocation's deadline, `timeout` from now, in milliseconds since the Unix epoch, as Lambda
+/// sends it (`lambda-runtime-deadline-ms`, `Context::deadline`).
+fn deadline_ms(timeout: Duration) -> u64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    u64::try_from((now + timeout).as_millis()).unwrap_or(u64::MAX)
 }

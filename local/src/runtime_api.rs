@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -21,8 +22,23 @@ use crate::http_front::serve_connections;
 
 const PREFIX: &str = "/2018-06-01/runtime/invocation/";
 
-/// Invocations not yet handed out (request id, event), and a wake-up for a waiting `next`.
-type Pending = (Mutex<VecDeque<(String, Value)>>, Notify);
+/// One invocation the function has not asked for yet.
+struct Invocation {
+    request_id: String,
+    event: Value,
+}
+
+/// Invocations not yet handed out, and the wake-up of a `next` request waiting for one.
+#[derive(Default)]
+struct Pending {
+    invocations: Mutex<VecDeque<Invocation>>,
+    arrived: Notify,
+}
+
+/// The function the host serves as, in the invocation headers it sends: the local runner's
+/// name and region, and Lambda's default timeout.
+const FUNCTION_NAME: &str = "local";
+const FUNCTION_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the function answered to one invocation.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +61,7 @@ impl RuntimeApi {
     pub async fn start() -> Result<Self, Error> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
-        let events = Arc::new((Mutex::new(VecDeque::new()), Notify::new()));
+        let events = Arc::new(Pending::default());
         let (report, outcomes) = mpsc::unbounded_channel();
         let (count_next, next_requests) = watch::channel(0);
         let (queue, count_next) = (events.clone(), Arc::new(count_next));
@@ -65,8 +81,9 @@ impl RuntimeApi {
 
     /// Queues one invocation: the function gets it on its next `next` request.
     pub fn invoke(&self, request_id: &str, event: Value) {
-        self.events.0.lock().expect("not poisoned").push_back((request_id.to_owned(), event));
-        self.events.1.notify_one();
+        let invocation = Invocation { request_id: request_id.to_owned(), event };
+        self.events.invocations.lock().expect("not poisoned").push_back(invocation);
+        self.events.arrived.notify_one();
     }
 
     /// What the function answered next, or `None` once the host is gone.
@@ -99,11 +116,11 @@ async fn answer(
     };
     if rest == "next" {
         count_next.send_modify(|asked| *asked += 1);
-        let (request_id, event) = loop {
-            let next = events.0.lock().expect("not poisoned").pop_front();
+        let Invocation { request_id, event } = loop {
+            let next = events.invocations.lock().expect("not poisoned").pop_front();
             match next {
                 Some(next) => break next,
-                None => events.1.notified().await,
+                None => events.arrived.notified().await,
             }
         };
         return reply(200, Bytes::from(event.to_string()), Some(&request_id));
@@ -122,14 +139,12 @@ async fn answer(
 fn reply(status: u16, body: Bytes, request_id: Option<&str>) -> hyper::Response<Full<Bytes>> {
     let mut response = hyper::Response::builder().status(status).header("content-type", "application/json");
     if let Some(request_id) = request_id {
-        let deadline = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
-            + std::time::Duration::from_secs(30);
         response = response
             .header("lambda-runtime-aws-request-id", request_id)
-            .header("lambda-runtime-deadline-ms", deadline.as_millis().to_string())
+            .header("lambda-runtime-deadline-ms", crate::deadline_ms(FUNCTION_TIMEOUT).to_string())
             .header(
                 "lambda-runtime-invoked-function-arn",
-                "arn:aws:lambda:us-east-1:123456789012:function:local",
+                crate::function_arn(crate::DEFAULT_REGION, FUNCTION_NAME),
             );
     }
     response.body(Full::new(body)).expect("status and headers are valid")
