@@ -24,6 +24,7 @@ use std::process::Stdio;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::progress::{Result, cargo, output};
 use crate::stack::{files_of, find_step, step_package, steps};
@@ -483,9 +484,8 @@ fn renamed(text: &str, step: &Path) -> String {
 
 /// The step `start` or `solve` last wrote into the working copy, from its manifest.
 fn started_step(workshop: &Path) -> Option<String> {
-    let manifest = std::fs::read_to_string(workshop.join("Cargo.toml")).ok()?;
-    let line = manifest.lines().find_map(|line| line.strip_prefix("step = "))?;
-    Some(line.trim_matches('"').to_owned())
+    let manifest: DocumentMut = std::fs::read_to_string(workshop.join("Cargo.toml")).ok()?.parse().ok()?;
+    manifest.get("package")?.get("metadata")?.get("workshop")?.get("step")?.as_str().map(str::to_owned)
 }
 
 /// The workshop's manifest for step `step`: the step's package and binaries, renamed, with
@@ -494,84 +494,67 @@ fn write_manifest(step: &Path, workshop: &Path) -> Result {
     let text = read(&step.join("Cargo.toml"))?;
     let manifests: Vec<String> =
         steps().iter().map(|step| read(&step.join("Cargo.toml"))).collect::<Result<_>>()?;
-    let manifest = workshop_manifest(&renamed(&text, step), &number(step), &manifests);
+    let manifest = workshop_manifest(&renamed(&text, step), &number(step), &manifests)?;
     let to = workshop.join("Cargo.toml");
     std::fs::write(&to, manifest).map_err(|e| format!("cannot write {}: {e}", to.display()))
 }
 
-/// The sections of a manifest, each with its lines (the text before the first heading is "").
-fn sections(manifest: &str) -> Vec<(String, Vec<String>)> {
-    let mut sections: Vec<(String, Vec<String>)> = vec![(String::new(), Vec::new())];
-    for line in manifest.lines() {
-        if line.starts_with('[') {
-            sections.push((line.to_owned(), Vec::new()));
-        } else {
-            sections.last_mut().expect("one section at least").1.push(line.to_owned());
-        }
-    }
-    sections
+const DEPENDENCY_SECTIONS: [&str; 2] = ["dependencies", "dev-dependencies"];
+
+fn parsed(manifest: &str) -> Result<DocumentMut> {
+    manifest.parse().map_err(|e| format!("a step's Cargo.toml is not TOML: {e}"))
 }
 
-const DEPENDENCY_SECTIONS: [&str; 2] = ["[dependencies]", "[dev-dependencies]"];
-
-fn workshop_manifest(step_manifest: &str, step: &str, every_step: &[String]) -> String {
-    let mut out = String::new();
-    for (heading, lines) in sections(step_manifest) {
-        if heading.trim_start_matches('[').starts_with("package.metadata")
-            || DEPENDENCY_SECTIONS.contains(&heading.as_str())
-        {
-            continue;
-        }
-        if !heading.is_empty() {
-            out.push_str(&heading);
-            out.push('\n');
-        }
-        for line in lines.iter().filter(|line| !line.starts_with('#')) {
-            if line.starts_with("description = ") {
-                out.push_str(&format!(
-                    "description = \"Your working copy of the workshop, written by `cargo xtask start {step}`.\"\n"
-                ));
-            } else {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-    }
-    out.push_str(&format!(
-        "[package.metadata.workshop]\n# The step `cargo xtask check` expects workshop/ to hold.\nstep = \"{step}\"\n\n"
-    ));
-    out.push_str(&every_dependency(every_step));
-    out.replace("\n\n\n", "\n\n")
-}
-
-/// The dependency sections of every step's manifest, merged (a later step's line wins).
-fn every_dependency(every_step: &[String]) -> String {
-    let mut out = String::from(
-        "# Every crate any step uses, at every step: moving between steps never changes Cargo.lock.\n",
+/// The step's manifest with its exercises' list gone, the step it holds recorded, and every
+/// step's dependencies in place of its own.
+fn workshop_manifest(step_manifest: &str, step: &str, every_step: &[String]) -> Result<String> {
+    let mut manifest = parsed(step_manifest)?;
+    let package = manifest
+        .get_mut("package")
+        .and_then(Item::as_table_mut)
+        .ok_or("a step's Cargo.toml has no [package]")?;
+    package.insert(
+        "description",
+        value(format!("Your working copy of the workshop, written by `cargo xtask start {step}`.")),
     );
-    for section in DEPENDENCY_SECTIONS {
-        let mut lines: BTreeMap<String, String> = BTreeMap::new();
-        for manifest in every_step {
-            for (heading, body) in sections(manifest) {
-                if heading == section {
-                    for line in
-                        body.into_iter().filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-                    {
-                        let name = line.split(['.', ' ', '=']).next().unwrap_or_default().to_owned();
-                        lines.insert(name, line);
-                    }
+    let mut workshop = Table::new();
+    workshop.decor_mut().set_prefix("\n# The step `cargo xtask check` expects workshop/ to hold.\n");
+    workshop.insert("step", value(step));
+    let mut metadata = Table::new();
+    metadata.set_implicit(true);
+    metadata.insert("workshop", Item::Table(workshop));
+    package.insert("metadata", Item::Table(metadata));
+    for (section, dependencies) in DEPENDENCY_SECTIONS.into_iter().zip(every_dependency(every_step)?) {
+        manifest.insert(section, Item::Table(dependencies));
+    }
+    Ok(manifest.to_string())
+}
+
+/// The dependency sections of every step's manifest, merged (a later step's entry wins),
+/// each sorted by name.
+fn every_dependency(every_step: &[String]) -> Result<[Table; 2]> {
+    let mut merged = [Table::new(), Table::new()];
+    for manifest in every_step {
+        let manifest = parsed(manifest)?;
+        for (section, into) in DEPENDENCY_SECTIONS.iter().zip(merged.iter_mut()) {
+            for (name, entry) in
+                manifest.get(section).and_then(Item::as_table).into_iter().flat_map(Table::iter)
+            {
+                let mut entry = entry.clone();
+                if let Some(entry) = entry.as_value_mut() {
+                    entry.decor_mut().clear();
                 }
+                into.insert(name, entry);
             }
         }
-        out.push_str(section);
-        out.push('\n');
-        for line in lines.values() {
-            out.push_str(line);
-            out.push('\n');
-        }
-        out.push('\n');
     }
-    out.trim_end().to_owned() + "\n"
+    merged[0].decor_mut().set_prefix(
+        "\n# Every crate any step uses, at every step: moving between steps never changes Cargo.lock.\n",
+    );
+    for table in &mut merged {
+        table.sort_values();
+    }
+    Ok(merged)
 }
 
 /// Keeps a copy of a working copy that has code in it, under `.workshop-backups/`.
@@ -770,12 +753,14 @@ mod tests {
         let first = "[dependencies]\nserde.workspace = true\ntime.workspace = true\n".to_owned();
         let last = "[dependencies]\nserde.workspace = true\n\n[dev-dependencies]\ninsta.workspace = true\n"
             .to_owned();
-        let written = workshop_manifest(step, "04", &[first, last]);
+        let written = workshop_manifest(step, "04", &[first, last]).unwrap();
         assert!(written.contains("[[bin]]\nname = \"workshop-producer\"\npath = \"src/bin/producer.rs\"\n"));
         assert!(written.contains("start 04"), "{written}");
-        assert!(written.contains(
-            "[dependencies]\nserde.workspace = true\ntime.workspace = true\n\n[dev-dependencies]\ninsta"
-        ));
+        assert!(
+            written.contains("[dependencies]\nserde.workspace = true\ntime.workspace = true\n"),
+            "{written}"
+        );
+        assert!(written.contains("[dev-dependencies]\ninsta.workspace = true\n"), "{written}");
         assert!(!written.contains("id = "), "{written}");
         assert_eq!(started_step_of(&written), Some("04".into()));
     }
@@ -793,11 +778,20 @@ mod tests {
     fn the_committed_workshop_manifest_has_every_steps_dependencies() {
         let manifests: Vec<String> =
             steps().iter().map(|step| read(&step.join("Cargo.toml")).unwrap()).collect();
-        let committed = read(&workshop_dir().join("Cargo.toml")).unwrap();
-        assert!(
-            committed.ends_with(&every_dependency(&manifests)),
-            "workshop/Cargo.toml must end with every step's dependencies, or start/check change Cargo.lock"
-        );
+        let committed = parsed(&read(&workshop_dir().join("Cargo.toml")).unwrap()).unwrap();
+        for (section, every) in DEPENDENCY_SECTIONS.into_iter().zip(every_dependency(&manifests).unwrap()) {
+            let names = |table: &Table| {
+                table
+                    .iter()
+                    .map(|(name, entry)| format!("{name} = {}", entry.to_string().trim()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                committed.get(section).and_then(Item::as_table).map(names),
+                Some(names(&every)),
+                "workshop/Cargo.toml's [{section}] must be every step's, or start/check change Cargo.lock"
+            );
+        }
     }
 
     #[test]
