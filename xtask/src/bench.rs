@@ -8,6 +8,7 @@
 //! needs the SDK or the Lambda Runtime API is `final/examples/bench.rs`; this module builds,
 //! starts and times everything around it.
 
+use anyhow::anyhow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -102,7 +103,7 @@ pub fn run(plan: Plan) -> Result {
         ("linux", "x86_64") => (Arch::X86_64, "x86_64-unknown-linux-gnu"),
         ("linux", "aarch64") => (Arch::Arm64, "aarch64-unknown-linux-gnu"),
         (os, cpu) => {
-            return Err(format!(
+            return Err(anyhow!(
                 "cargo xtask bench runs the Lambda binaries themselves, so it needs Linux on x86_64 or arm64, not {os} on {cpu}"
             ));
         }
@@ -113,7 +114,7 @@ pub fn run(plan: Plan) -> Result {
     let endpoint = emulator.endpoint().to_owned();
     let root = emulator::repo_root();
     let out = root.join("target").join("bench");
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&out)?;
 
     package::build(&tools, arch, &Functions::final_system())?;
     stage("package", "cargo lambda build: the hello-world baseline, same release profile", || {
@@ -147,7 +148,7 @@ pub fn run(plan: Plan) -> Result {
                 .args(functions);
             let machine_layout = harness_json(&mut cold_init)?;
             let empty = out.join("no-certificate-files");
-            std::fs::create_dir_all(&empty).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&empty)?;
             let lambda_layout = match CA_BUNDLES.iter().find(|bundle| Path::new(bundle).is_file()) {
                 Some(bundle) => {
                     harness_json(cold_init.env("SSL_CERT_FILE", bundle).env("SSL_CERT_DIR", &empty))?
@@ -191,9 +192,9 @@ pub fn run(plan: Plan) -> Result {
     rows.extend(build_rows(&builds, plan));
 
     let raw = serde_json::json!({ "cold_init": init, "consumer": consumers, "api": api, "build": builds });
-    std::fs::write(out.join("results.json"), format!("{raw:#}\n")).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("results.json"), format!("{raw:#}\n"))?;
     let page = page(&machine()?, &rows, started.elapsed(), plan);
-    std::fs::write(root.join(plan.page), page).map_err(|e| format!("could not write {}: {e}", plan.page))?;
+    std::fs::write(root.join(plan.page), page).map_err(|e| anyhow!("could not write {}: {e}", plan.page))?;
     println!("\n{} written (raw figures in target/bench/results.json).", plan.page);
     Ok(())
 }
@@ -203,7 +204,7 @@ pub fn run(plan: Plan) -> Result {
 fn harness_json(command: &mut Command) -> Result<Value> {
     let printed = output(command.stderr(Stdio::inherit()))?;
     let last = printed.lines().last().unwrap_or_default();
-    serde_json::from_str(last).map_err(|e| format!("the harness printed no result ({e}): {last:?}"))
+    serde_json::from_str(last).map_err(|e| anyhow!("the harness printed no result ({e}): {last:?}"))
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -222,7 +223,7 @@ fn numbers(value: &Value) -> Vec<f64> {
 
 fn zip_sizes() -> Result<Vec<Row>> {
     let mib = |path: PathBuf| -> Result<f64> {
-        let bytes = std::fs::metadata(&path).map_err(|e| format!("no {}: {e}", path.display()))?.len();
+        let bytes = std::fs::metadata(&path).map_err(|e| anyhow!("no {}: {e}", path.display()))?.len();
         Ok(bytes as f64 / (1024.0 * 1024.0))
     };
     let dir = package::lambda_dir();
@@ -255,7 +256,7 @@ fn cold_init_rows(init: &Value) -> Result<Vec<Row>> {
         for function in ["producer", "consumer"] {
             let measured = figure(function, key);
             if measured.is_nan() || hello.is_nan() {
-                return Err(format!("no {key} timings for {function}"));
+                return Err(anyhow!("no {key} timings for {function}"));
             }
             rows.push(Row {
                 what: format!("{label}, {function}"),
@@ -281,7 +282,7 @@ fn consumer_rows(consumers: &Value) -> Result<Vec<Row>> {
         let (real, naive) =
             (median(&numbers(&consumers["real"][key])), median(&numbers(&consumers["naive"][key])));
         if real.is_nan() || naive.is_nan() {
-            return Err(format!("the consumer benchmark returned no {key}"));
+            return Err(anyhow!("the consumer benchmark returned no {key}"));
         }
         let per_second = key.ends_with("per_second");
         let show = |value: f64| if per_second { format!("{value:.0}/s") } else { format!("{value:.3}") };
@@ -338,7 +339,7 @@ fn oha_run(oha: &Path, url: &str, seconds: u32) -> Result<Value> {
             .arg(url),
     )?;
     let report: Value =
-        serde_json::from_str(&printed).map_err(|e| format!("oha printed no JSON report: {e}"))?;
+        serde_json::from_str(&printed).map_err(|e| anyhow!("oha printed no JSON report: {e}"))?;
     let seconds = |key: &str| report["latencyPercentiles"][key].as_f64().map(|s| s * 1000.0);
     Ok(serde_json::json!({
         "requests_per_second": report["summary"]["requestsPerSec"],
@@ -358,7 +359,7 @@ fn api_rows(api: &Value) -> Result<Vec<Row>> {
         for round in rounds.as_array().into_iter().flatten() {
             let codes = round["status_codes"].as_object().cloned().unwrap_or_default();
             if codes.keys().any(|code| code != "202") {
-                return Err(format!("the {name} API answered other than 202: {codes:?}"));
+                return Err(anyhow!("the {name} API answered other than 202: {codes:?}"));
             }
         }
     }
@@ -427,14 +428,14 @@ fn build_times(out: &Path, plan: Plan) -> Result<Value> {
     for _ in 0..plan.edit_loops {
         for (file, step) in EDITS {
             let file_path = root.join(file);
-            let handle = std::fs::File::options().append(true).open(&file_path).map_err(|e| e.to_string())?;
-            handle.set_modified(std::time::SystemTime::now()).map_err(|e| e.to_string())?;
+            let handle = std::fs::File::options().append(true).open(&file_path)?;
+            handle.set_modified(std::time::SystemTime::now())?;
             let seconds = test(step)?;
             println!("    touched {file}, `cargo test -p {step}`: {seconds:.1} s");
             results.entry(step).or_default().push(seconds);
         }
     }
-    serde_json::to_value(results).map_err(|e| e.to_string())
+    Ok(serde_json::to_value(results)?)
 }
 
 fn build_rows(builds: &Value, plan: Plan) -> Vec<Row> {

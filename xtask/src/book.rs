@@ -9,6 +9,7 @@
 //! an xtask command xtask accepts, a package and test target the workspace has, and files that
 //! exist. (mdbook-linkcheck would do the links, but it does not work with mdBook 0.5.)
 
+use anyhow::anyhow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,7 +47,7 @@ fn install_mermaid(tools: &Tools) -> Result {
 pub fn serve(tools: &Tools) -> Result {
     install_mermaid(tools)?;
     if !emulator::port_is_free(PORT) {
-        return Err(format!(
+        return Err(anyhow!(
             "port {PORT} is already in use: stop what holds it (another `cargo xtask book`?)"
         ));
     }
@@ -70,7 +71,7 @@ pub fn check(tools: &Tools) -> Result {
         problems.extend(check_names(&text, &names).into_iter().map(|p| format!("{name}: {p}")));
     }
     if !problems.is_empty() {
-        return Err(format!("the book's sources:\n  {}", problems.join("\n  ")));
+        return Err(anyhow!("the book's sources:\n  {}", problems.join("\n  ")));
     }
     install_mermaid(tools)?;
     run_command(mdbook(tools).args(["build", "book"]))?;
@@ -80,19 +81,19 @@ pub fn check(tools: &Tools) -> Result {
         println!("    {} chapters: includes, code, commands and links checked", chapters.len());
         Ok(())
     } else {
-        Err(format!("the built book's links:\n  {}", problems.join("\n  ")))
+        Err(anyhow!("the built book's links:\n  {}", problems.join("\n  ")))
     }
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))
 }
 
 /// The chapters' Markdown files.
 fn chapters() -> Result<Vec<PathBuf>> {
     let dir = book_dir().join("src");
     let mut chapters: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .map_err(|e| anyhow!("cannot read {}: {e}", dir.display()))?
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
@@ -266,7 +267,7 @@ fn check_commands(text: &str, packages: &[(String, PathBuf)]) -> Vec<String> {
             if let Some(step) = args.windows(2).find(|pair| pair[0] == "--step").map(|pair| &pair[1])
                 && let Err(why) = crate::stack::find_step(step)
             {
-                fail(why);
+                fail(why.to_string());
             }
         }
         if words.windows(2).any(|pair| pair == ["cargo", "test"]) {
@@ -335,7 +336,7 @@ fn check_names(text: &str, names: &BTreeSet<String>) -> Vec<String> {
 fn check_links(built: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let pages: Vec<PathBuf> = std::fs::read_dir(built)
-        .map_err(|e| format!("cannot read {}: {e}", built.display()))?
+        .map_err(|e| anyhow!("cannot read {}: {e}", built.display()))?
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "html") && !path.ends_with("print.html"))

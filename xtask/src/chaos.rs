@@ -36,7 +36,7 @@ pub fn fault_run(tools: &Tools, endpoint: &str, books: usize) -> Result {
         &format!("apply terraform/ to the emulator with {MAX_RECEIVE_COUNT}"),
         || terraform.apply_fresh(endpoint, &[MAX_RECEIVE_COUNT]),
     )?;
-    let runner_env = serde_json::to_string(&stack::runner_env(&outputs)?).map_err(|e| e.to_string())?;
+    let runner_env = serde_json::to_string(&stack::runner_env(&outputs)?)?;
     let text = |name: &str| outputs.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     let run = stage("fault run", &format!("{books} books through faults, then count them"), || {
         run_command(cargo(root).args([

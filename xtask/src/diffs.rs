@@ -5,6 +5,7 @@
 //! The steps are full copies on purpose (a learner reads one folder); these diffs keep the
 //! copies honest, and `cargo xtask test` fails when one is stale.
 
+use anyhow::anyhow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -132,9 +133,9 @@ fn without_exercises(text: &str) -> String {
 
 /// Writes every diff.
 pub fn write() -> Result {
-    std::fs::create_dir_all(diffs_dir()).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(diffs_dir())?;
     for (path, diff) in generate()? {
-        std::fs::write(&path, diff).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, diff).map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
         println!("    wrote {}", path.display());
     }
     Ok(())
@@ -144,7 +145,7 @@ pub fn write() -> Result {
 pub fn check() -> Result {
     for (path, diff) in generate()? {
         if std::fs::read_to_string(&path).ok().as_deref() != Some(diff.as_str()) {
-            return Err(format!(
+            return Err(anyhow!(
                 "{} is stale: run `cargo xtask diffs` and commit the result",
                 path.display()
             ));

@@ -4,6 +4,7 @@
 //! problems before the workshop starts rather than in chapter 01. Only what would stop a chapter
 //! fails the command; a busy default port is a note, since every command takes another port.
 
+use anyhow::anyhow;
 use std::path::Path;
 use std::process::Command;
 
@@ -68,7 +69,7 @@ pub fn run() -> Result {
             println!("\nThis machine is ready for the workshop.");
             Ok(())
         }
-        n => Err(format!("{n} thing(s) to fix before the workshop (the FIX lines above)")),
+        n => Err(anyhow!("{n} thing(s) to fix before the workshop (the FIX lines above)")),
     }
 }
 
@@ -94,7 +95,7 @@ fn python_venv() -> Verdict {
 
 fn provider() -> Verdict {
     match setup::provider_mirror() {
-        Err(problem) => Verdict::Fix(problem),
+        Err(problem) => Verdict::Fix(problem.to_string()),
         Ok(Some(mirror)) => Verdict::Ok(format!("Terraform AWS provider: a mirror in {}", mirror.display())),
         Ok(None) => Verdict::Note(
             "Terraform AWS provider: no mirror here, the first `terraform init` downloads it (about \

@@ -3,6 +3,7 @@
 //! (what a learner and `cargo xtask check` run) compiles its own copy of tokio, hyper and the
 //! AWS SDK: minutes per step on a learner's laptop.
 
+use anyhow::anyhow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -19,7 +20,7 @@ pub fn members() -> Result<Vec<(String, PathBuf)>> {
     let root = emulator::repo_root();
     let metadata: Value =
         serde_json::from_str(&output(cargo(root).args(["metadata", "--no-deps", "--format-version", "1"]))?)
-            .map_err(|e| format!("cargo metadata: {e}"))?;
+            .map_err(|e| anyhow!("cargo metadata: {e}"))?;
     Ok(metadata["packages"]
         .as_array()
         .into_iter()
@@ -76,7 +77,7 @@ pub fn check() -> Result {
         println!("    {} members resolve every dependency as the workspace does", unified.len());
         Ok(())
     } else {
-        Err(format!(
+        Err(anyhow!(
             "some members would compile their own copies of shared dependencies; add these features \
              to workspace-hack/Cargo.toml:\n  {}",
             problems.join("\n  ")
@@ -93,7 +94,7 @@ pub fn functions_without_the_local_host() -> Result {
             .args(["--prefix", "none", "--format", "{p}"]),
     )?;
     match tree.lines().find(|line| line.starts_with("lambda-local ")) {
-        Some(found) => Err(format!(
+        Some(found) => Err(anyhow!(
             "the release functions depend on {found}: keep it behind books' `local` feature (final/Cargo.toml)"
         )),
         None => {

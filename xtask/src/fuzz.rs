@@ -11,6 +11,7 @@ use crate::package::{self, Functions};
 use crate::progress::{Result, cargo, run_command, stage};
 use crate::setup::Tools;
 use crate::stack::{self, emulator_env};
+use anyhow::anyhow;
 
 /// Cases per property in `cargo xtask fuzz` (about 400,000 requests, a few minutes).
 pub const DEFAULT_CASES: usize = 100_000;
@@ -29,7 +30,7 @@ pub fn run(cases: usize) -> Result {
                 .env("PROPTEST_CASES", cases.to_string()),
         )
         .map_err(|e| {
-            format!("{e}: the failing case, shrunk, is in final/tests/properties.proptest-regressions; commit it with the fix")
+            anyhow!("{e}: the failing case, shrunk, is in final/tests/properties.proptest-regressions; commit it with the fix")
         })
     })?;
     let functions = Functions::final_system();
@@ -68,6 +69,6 @@ pub fn api_as_documented(tools: &Tools, url: &str, examples: usize) -> Result {
             .current_dir(emulator::repo_root()),
     )
     .map_err(|e| {
-        format!("{e}: the API answers what final/openapi.yaml does not describe (schemathesis prints each case with a curl command to replay it)")
+        anyhow!("{e}: the API answers what final/openapi.yaml does not describe (schemathesis prints each case with a curl command to replay it)")
     })
 }

@@ -21,6 +21,7 @@ mod test;
 mod workflows;
 mod workshop;
 
+use anyhow::Context;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -153,7 +154,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("\nerror: {message}");
+            eprintln!("\nerror: {message:#}");
             ExitCode::FAILURE
         }
     }
@@ -164,11 +165,11 @@ fn positive(value: &str) -> Result<usize, String> {
 }
 
 /// The functions `package --step` names: the final system's without it.
-fn package_functions(step: Option<&str>) -> Result<package::Functions, String> {
+fn package_functions(step: Option<&str>) -> progress::Result<package::Functions> {
     let Some(step) = step else { return Ok(package::Functions::final_system()) };
     let dir = stack::find_step(step)?;
     package::Functions::of_step(&dir)
-        .ok_or_else(|| format!("step {step} has no functions to package: they arrive in step 04"))
+        .with_context(|| format!("step {step} has no functions to package: they arrive in step 04"))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! checks that): a block opens at the start of a line and closes with a `}` alone on its line,
 //! and its arguments are indented two spaces.
 
+use anyhow::anyhow;
 use std::path::{Path, PathBuf};
 
 use crate::progress::Result;
@@ -36,10 +37,10 @@ pub fn write() -> Result {
         let readme = module.join("README.md");
         let text = read(&readme)?;
         let written =
-            with_tables(&text, &tables(&module)?).map_err(|e| format!("{}: {e}", shown(&readme)))?;
+            with_tables(&text, &tables(&module)?).map_err(|e| anyhow!("{}: {e}", shown(&readme)))?;
         if written != text {
             std::fs::write(&readme, written)
-                .map_err(|e| format!("cannot write {}: {e}", readme.display()))?;
+                .map_err(|e| anyhow!("cannot write {}: {e}", readme.display()))?;
             println!("wrote {}", shown(&readme));
         }
     }
@@ -61,7 +62,7 @@ pub fn check() -> Result {
         }
     }
     if !problems.is_empty() {
-        return Err(format!("module READMEs:\n  {}", problems.join("\n  ")));
+        return Err(anyhow!("module READMEs:\n  {}", problems.join("\n  ")));
     }
     println!("    {} module READMEs: inputs, outputs and example as the code says", modules.len());
     Ok(())
@@ -70,7 +71,7 @@ pub fn check() -> Result {
 fn modules() -> Result<Vec<PathBuf>> {
     let dir = emulator::repo_root().join("terraform/modules");
     let mut modules: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+        .map_err(|e| anyhow!("cannot list {}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.join("variables.tf").is_file())
         .collect();
@@ -79,7 +80,7 @@ fn modules() -> Result<Vec<PathBuf>> {
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))
 }
 
 fn shown(path: &Path) -> String {
@@ -109,7 +110,7 @@ fn tables(module: &Path) -> Result<String> {
     let root = emulator::repo_root().join("terraform/main.tf");
     let calls = calls(&read(&root)?, name);
     if calls.is_empty() {
-        return Err(format!(
+        return Err(anyhow!(
             "terraform/main.tf does not call modules/{name}: a module README's example is that call"
         ));
     }

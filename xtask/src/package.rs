@@ -5,6 +5,7 @@
 //! were built for; the Terraform root reads it, so functions cannot be deployed with zips
 //! built for another architecture, nor with the emulator's placeholder.
 
+use anyhow::anyhow;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -88,9 +89,9 @@ impl Functions {
         let manifest =
             json!({ "architecture": arch.terraform_name(), "producer": producer, "consumer": consumer });
         let path = self.manifest_path();
-        std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(path.parent().expect("a parent"))?;
         std::fs::write(&path, format!("{manifest:#}\n"))
-            .map_err(|e| format!("could not write the manifest: {e}"))
+            .map_err(|e| anyhow!("could not write the manifest: {e}"))
     }
 }
 
@@ -102,13 +103,13 @@ pub fn build(tools: &Tools, arch: Arch, functions: &Functions) -> Result {
     stage("package", &what, || {
         run_command(cargo_lambda(tools, arch)?.args(["--package", &functions.package, "--bin", &producer, "--bin", &consumer]))
             .map_err(|e| match arch {
-                Arch::Arm64 => format!("{e}: building for arm64 needs its Rust target (`rustup target add aarch64-unknown-linux-gnu`)"),
+                Arch::Arm64 => anyhow!("{e}: building for arm64 needs its Rust target (`rustup target add aarch64-unknown-linux-gnu`)"),
                 Arch::X86_64 => e,
             })?;
         for function in [&producer, &consumer] {
             let zip = lambda_dir().join(function).join("bootstrap.zip");
             run_command(Command::new(emulator::venv_python()).arg("-c").arg(REPRODUCIBLE_ZIP).arg(&zip))?;
-            let bytes = std::fs::metadata(&zip).map_err(|e| format!("no {}: {e}", zip.display()))?.len();
+            let bytes = std::fs::metadata(&zip).map_err(|e| anyhow!("no {}: {e}", zip.display()))?.len();
             println!("    {}: {:.2} MiB", zip.display(), bytes as f64 / (1024.0 * 1024.0));
         }
         let relative = |function: &str| {
@@ -128,20 +129,20 @@ pub fn rebuild_is_identical(tools: &Tools, arch: Arch, functions: &Functions) ->
         .iter()
         .map(|name| lambda_dir().join(functions.bin(name)).join("bootstrap.zip"))
         .collect();
-    let read = |zip: &PathBuf| std::fs::read(zip).map_err(|e| format!("cannot read {}: {e}", zip.display()));
+    let read = |zip: &PathBuf| std::fs::read(zip).map_err(|e| anyhow!("cannot read {}: {e}", zip.display()));
     let before: Vec<Vec<u8>> = zips.iter().map(read).collect::<Result<_>>()?;
     let binaries = emulator::repo_root().join("target").join(arch.rust_target()).join("release");
     for name in ["producer", "consumer"] {
         let binary = std::fs::File::options()
             .append(true)
             .open(binaries.join(functions.bin(name)))
-            .map_err(|e| format!("cannot open the {name} binary: {e}"))?;
-        binary.set_modified(std::time::SystemTime::now()).map_err(|e| e.to_string())?;
+            .map_err(|e| anyhow!("cannot open the {name} binary: {e}"))?;
+        binary.set_modified(std::time::SystemTime::now())?;
     }
     build(tools, arch, functions)?;
     for (zip, before) in zips.iter().zip(before) {
         if read(zip)? != before {
-            return Err(format!("{} differs from the same commit's previous package", zip.display()));
+            return Err(anyhow!("{} differs from the same commit's previous package", zip.display()));
         }
     }
     println!("    both zips are byte-identical to the previous package");
@@ -153,8 +154,7 @@ pub fn cargo_lambda(tools: &Tools, arch: Arch) -> Result<Command> {
     // cargo-lambda finds zig (from the same .venv) on PATH.
     let path = std::env::var_os("PATH").unwrap_or_default();
     let path =
-        std::env::join_paths(std::iter::once(tools.venv_bin.clone()).chain(std::env::split_paths(&path)))
-            .map_err(|e| e.to_string())?;
+        std::env::join_paths(std::iter::once(tools.venv_bin.clone()).chain(std::env::split_paths(&path)))?;
     let mut command = Command::new(tools.venv_bin.join("cargo-lambda"));
     command.current_dir(emulator::repo_root()).env("PATH", path).args([
         "lambda",
@@ -187,7 +187,7 @@ pub fn existing_or_placeholder(functions: &Functions) -> Result<PathBuf> {
         "no packages built yet: a placeholder zip for the emulator (`cargo xtask package` builds real ones)",
         || {
             let zip = placeholder_dir.join("placeholder-bootstrap.zip");
-            std::fs::create_dir_all(&placeholder_dir).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&placeholder_dir)?;
             let script = "#!/bin/sh\necho 'placeholder package: build the real one with cargo xtask package' >&2\nexit 1\n";
             run_command(
                 Command::new(emulator::venv_python()).arg("-c").arg(ZIP_ONE_FILE).arg(&zip).arg(script),
@@ -199,7 +199,7 @@ pub fn existing_or_placeholder(functions: &Functions) -> Result<PathBuf> {
                 "placeholder": true,
             });
             std::fs::write(&placeholder_manifest, format!("{manifest:#}\n"))
-                .map_err(|e| format!("could not write the manifest: {e}"))
+                .map_err(|e| anyhow!("could not write the manifest: {e}"))
         },
     )?;
     Ok(placeholder_manifest)

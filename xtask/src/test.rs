@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check, in the order that fails fastest, stopping at the first
 //! failure and naming its stage. CI runs exactly this.
 
+use anyhow::{Context, anyhow};
 use std::path::{Path, PathBuf};
 
 use crate::diffs;
@@ -183,7 +184,7 @@ fn terraform(tools: &setup::Tools, endpoint: &str) -> Result {
             let outputs = bootstrap.apply_fresh(endpoint, &[])?;
             let role = outputs.get("production_role_arn").and_then(|v| v.as_str()).unwrap_or_default();
             if !role.ends_with(":role/books-deploy-production") {
-                return Err(format!("the bootstrap root made no production role: {outputs:?}"));
+                return Err(anyhow!("the bootstrap root made no production role: {outputs:?}"));
             }
             bootstrap.destroy(endpoint)?;
             left_behind(endpoint)
@@ -229,7 +230,7 @@ fn system(tools: &setup::Tools, endpoint: &str) -> Result {
                         .env("QUEUE_URL", text("queue_url"))
                         .env("DEAD_LETTER_QUEUE_URL", text("dead_letter_queue_url")),
                 )
-                .map_err(|e| format!("{e} (the local runner's log: {})", log.display()))
+                .map_err(|e| anyhow!("{e} (the local runner's log: {})", log.display()))
             };
             // The deploy workflow's smoke test first, while the DLQ is empty, as after a deploy.
             end_to_end("a_deployed_stack_stores_a_posted_book")?;
@@ -256,25 +257,25 @@ fn left_behind(endpoint: &str) -> Result {
 /// The runner logs as Lambda does: `message` is on a JSON line that carries its invocation's
 /// request id (the runtime's span), as chapter 06 says.
 fn logged_with_request_id(log: &Path, message: &str) -> Result {
-    let text = std::fs::read_to_string(log).map_err(|e| format!("cannot read {}: {e}", log.display()))?;
+    let text = std::fs::read_to_string(log).map_err(|e| anyhow!("cannot read {}: {e}", log.display()))?;
     let found = text
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .find(|line| line["fields"]["message"] == message)
-        .ok_or_else(|| format!("the local runner logged no JSON line {message:?} ({})", log.display()))?;
+        .with_context(|| format!("the local runner logged no JSON line {message:?} ({})", log.display()))?;
     // Lambda's log-level filter reads `level`, and takes it only from a line whose `timestamp`
     // is RFC 3339 (such as 2026-12-02T01:38:49.756449Z); without one, every line is INFO.
     let timestamp = found["timestamp"].as_str().unwrap_or_default();
     let rfc3339 = timestamp.len() >= 20 && timestamp.as_bytes()[10] == b'T' && timestamp.ends_with('Z');
     if found["level"] != "INFO" || !rfc3339 {
-        return Err(format!("the runner's {message:?} line has no level or no RFC 3339 timestamp: {found}"));
+        return Err(anyhow!("the runner's {message:?} line has no level or no RFC 3339 timestamp: {found}"));
     }
     match found["span"]["requestId"].as_str() {
         Some(id) if !id.is_empty() => {
             println!("    the runner logs JSON with level, timestamp and request id: {found}");
             Ok(())
         }
-        _ => Err(format!("the runner's {message:?} line has no span.requestId: {found}")),
+        _ => Err(anyhow!("the runner's {message:?} line has no span.requestId: {found}")),
     }
 }
 

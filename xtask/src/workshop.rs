@@ -17,6 +17,7 @@
 //! swap. Each command backs up what it replaces under `.workshop-backups/` (not in `target/`,
 //! which `cargo clean` wipes); nothing else outside `workshop/` changes.
 
+use anyhow::{Context, anyhow};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -65,22 +66,22 @@ fn tasks_of(step: &Path) -> Result<Vec<Task>> {
         "--format-version",
         "1",
     ]))?)
-    .map_err(|e| format!("cargo metadata: {e}"))?;
+    .map_err(|e| anyhow!("cargo metadata: {e}"))?;
     let manifest = step.join("Cargo.toml");
     let package = metadata["packages"]
         .as_array()
         .into_iter()
         .flatten()
         .find(|package| package["manifest_path"].as_str().map(Path::new) == Some(&manifest))
-        .ok_or_else(|| format!("{} is not a workspace member", manifest.display()))?;
+        .with_context(|| format!("{} is not a workspace member", manifest.display()))?;
     let text = |task: &Value, field: &str| {
-        task[field].as_str().map(str::to_owned).ok_or_else(|| {
+        task[field].as_str().map(str::to_owned).with_context(|| {
             format!("a task in {} has no `{field}` (package.metadata.workshop.tasks)", manifest.display())
         })
     };
     package["metadata"]["workshop"]["tasks"]
         .as_array()
-        .ok_or_else(|| format!("{} lists no [[package.metadata.workshop.tasks]]", manifest.display()))?
+        .with_context(|| format!("{} lists no [[package.metadata.workshop.tasks]]", manifest.display()))?
         .iter()
         .map(|task| {
             Ok(Task {
@@ -128,18 +129,18 @@ fn regions(text: &str, comment: &str) -> Result<Vec<Region>> {
         let line = lines[index];
         let Some(rest) = line.trim_start().strip_prefix(&start_marker) else {
             if line.trim_start().starts_with(&end_marker) {
-                return Err(format!("line {}: an ANCHOR_END: task_ without its ANCHOR", index + 1));
+                return Err(anyhow!("line {}: an ANCHOR_END: task_ without its ANCHOR", index + 1));
             }
             index += 1;
             continue;
         };
         let (name, todo) = rest.split_once(' ').unwrap_or((rest, ""));
         if todo.trim().is_empty() {
-            return Err(format!("line {}: the marker of task_{name} says nothing to do", index + 1));
+            return Err(anyhow!("line {}: the marker of task_{name} says nothing to do", index + 1));
         }
         let end = (index + 1..lines.len())
             .find(|&i| lines[i].trim() == format!("{end_marker}{name}"))
-            .ok_or_else(|| format!("line {}: task_{name} has no `{end_marker}{name}`", index + 1))?;
+            .with_context(|| format!("line {}: task_{name} has no `{end_marker}{name}`", index + 1))?;
         found.push(Region {
             task: name.split('_').next().unwrap_or(name).to_owned(),
             todo: todo.trim().to_owned(),
@@ -162,7 +163,7 @@ fn skeleton(text: &str, comment: &str, tasks: &[Task]) -> Result<String> {
     let mut out: Vec<String> = Vec::new();
     let mut next = 0;
     for region in &regions {
-        let task = tasks.iter().position(|task| task.id == region.task).ok_or_else(|| {
+        let task = tasks.iter().position(|task| task.id == region.task).with_context(|| {
             format!("task_{} is marked, but the step's manifest lists no such task", region.task)
         })?;
         out.extend(lines[next..region.start].iter().map(|line| line.to_string()));
@@ -191,7 +192,7 @@ fn step_regions(step: &Path) -> Result<Vec<(&'static str, Region)>> {
     for file in files_of(step)? {
         if let Some(comment) = comment_of(&file) {
             let path = step.join(&file);
-            let regions = regions(&read(&path)?, comment).map_err(|e| format!("{}: {e}", path.display()))?;
+            let regions = regions(&read(&path)?, comment).map_err(|e| anyhow!("{}: {e}", path.display()))?;
             found.extend(regions.into_iter().map(|region| (comment, region)));
         }
     }
@@ -248,7 +249,7 @@ fn fill(dir: &Path, tasks: Option<&[Task]>) -> Result {
         let mut text = read(&dir.join(&file))?;
         if let (Some(tasks), Some(comment)) = (tasks, comment_of(&file)) {
             text =
-                skeleton(&text, comment, tasks).map_err(|e| format!("{}: {e}", dir.join(&file).display()))?;
+                skeleton(&text, comment, tasks).map_err(|e| anyhow!("{}: {e}", dir.join(&file).display()))?;
         }
         write_renamed(dir, &file, &text, &workshop)?;
     }
@@ -274,9 +275,9 @@ pub fn check(step: &str) -> Result {
 fn run_check(step: &str, dir: &Path, tasks: &[Task]) -> Result<Report> {
     let workshop = workshop_dir();
     match started_step(&workshop) {
-        None => return Err(format!("there is no {WORKSHOP}/ here: run `cargo xtask start {step}` first")),
+        None => return Err(anyhow!("there is no {WORKSHOP}/ here: run `cargo xtask start {step}` first")),
         Some(started) if started != step => {
-            return Err(format!(
+            return Err(anyhow!(
                 "workshop/ holds step {started} (from `cargo xtask start {started}`), not step {step}.\n\
                  Run `cargo xtask start {step}` for step {step}'s exercises (your work is backed up first)."
             ));
@@ -314,7 +315,7 @@ fn run_check(step: &str, dir: &Path, tasks: &[Task]) -> Result<Report> {
 fn print_report(step: &str, dir: &Path, tasks: &[Task], report: &Report) -> Result {
     let chapter = chapter(dir);
     if report.results.is_empty() {
-        return Err(format!(
+        return Err(anyhow!(
             "workshop/ does not build with step {step}'s tests (the compiler's errors are above).\n\
              The tests call the names and signatures `cargo xtask start {step}` gave you: change a task's\n\
              body, not its signature. The tasks are in {chapter} (\"Your turn\")."
@@ -349,7 +350,7 @@ fn print_report(step: &str, dir: &Path, tasks: &[Task], report: &Report) -> Resu
         println!("        these pass on the step's own code: compare yours with {}", relative(dir).display());
     }
     if !report.failures.is_empty() {
-        return Err(format!(
+        return Err(anyhow!(
             "{} of {} tests fail. Each failure's message is above (`not yet implemented` is a todo!() still\n\
              to write); the tasks are in {chapter} (\"Your turn\"), the tests in workshop/tests/.",
             report.failures.len(),
@@ -403,12 +404,12 @@ fn run_tests() -> Result<TestRun> {
         .env("RUST_BACKTRACE", "0")
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("could not start cargo test: {e}"))?;
+        .map_err(|e| anyhow!("could not start cargo test: {e}"))?;
     let mut results = Vec::new();
     let mut todos: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut failing: Option<String> = None;
     for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
-        let line = line.map_err(|e| e.to_string())?;
+        let line = line?;
         println!("{line}");
         results.extend(parse_test_line(&line));
         if let Some(name) = line.strip_prefix("---- ").and_then(|rest| rest.strip_suffix(" stdout ----")) {
@@ -418,7 +419,7 @@ fn run_tests() -> Result<TestRun> {
             todos.entry(name.clone()).or_default().push(todo.to_owned());
         }
     }
-    child.wait().map_err(|e| e.to_string())?;
+    child.wait()?;
     Ok(TestRun { results, todos })
 }
 
@@ -436,7 +437,7 @@ fn parse_test_line(line: &str) -> Option<TestResult> {
 /// Step `NN`'s directory, for a step number given on the command line.
 fn find_step_number(step: &str) -> Result<PathBuf> {
     if step.len() != 2 || !step.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!("a step is two digits, like 02, not {step:?}"));
+        return Err(anyhow!("a step is two digits, like 02, not {step:?}"));
     }
     find_step(step)
 }
@@ -456,19 +457,19 @@ fn relative(path: &Path) -> &Path {
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))
 }
 
 /// Writes `text`, one file of `step`, into the workshop with the step's names made the workshop's.
 fn write_renamed(step: &Path, file: &Path, text: &str, workshop: &Path) -> Result {
     let to = workshop.join(file);
-    std::fs::create_dir_all(to.parent().expect("a file has a parent")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(to.parent().expect("a file has a parent"))?;
     let mut text = renamed(text, step);
     if file.extension().is_some_and(|ext| ext == "tf") {
         // steps/NN-*/terraform is one level deeper than workshop/terraform.
         text = text.replace("../../../", "../../");
     }
-    std::fs::write(&to, text).map_err(|e| format!("cannot write {}: {e}", to.display()))
+    std::fs::write(&to, text).map_err(|e| anyhow!("cannot write {}: {e}", to.display()))
 }
 
 /// `text` of `step` with the step's names (directory, package, crate, binary and resource
@@ -496,13 +497,13 @@ fn write_manifest(step: &Path, workshop: &Path) -> Result {
         steps().iter().map(|step| read(&step.join("Cargo.toml"))).collect::<Result<_>>()?;
     let manifest = workshop_manifest(&renamed(&text, step), &number(step), &manifests)?;
     let to = workshop.join("Cargo.toml");
-    std::fs::write(&to, manifest).map_err(|e| format!("cannot write {}: {e}", to.display()))
+    std::fs::write(&to, manifest).map_err(|e| anyhow!("cannot write {}: {e}", to.display()))
 }
 
 const DEPENDENCY_SECTIONS: [&str; 2] = ["dependencies", "dev-dependencies"];
 
 fn parsed(manifest: &str) -> Result<DocumentMut> {
-    manifest.parse().map_err(|e| format!("a step's Cargo.toml is not TOML: {e}"))
+    manifest.parse().map_err(|e| anyhow!("a step's Cargo.toml is not TOML: {e}"))
 }
 
 /// The step's manifest with its exercises' list gone, the step it holds recorded, and every
@@ -512,7 +513,7 @@ fn workshop_manifest(step_manifest: &str, step: &str, every_step: &[String]) -> 
     let package = manifest
         .get_mut("package")
         .and_then(Item::as_table_mut)
-        .ok_or("a step's Cargo.toml has no [package]")?;
+        .context("a step's Cargo.toml has no [package]")?;
     package.insert(
         "description",
         value(format!("Your working copy of the workshop, written by `cargo xtask start {step}`.")),
@@ -573,18 +574,18 @@ fn back_up(workshop: &Path) -> Result<Option<PathBuf>> {
     }
     for file in files_of(workshop)? {
         let to = backup.join(&file);
-        std::fs::create_dir_all(to.parent().expect("a parent")).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(to.parent().expect("a parent"))?;
         std::fs::copy(workshop.join(&file), &to)
-            .map_err(|e| format!("cannot back up {}: {e}", file.display()))?;
+            .map_err(|e| anyhow!("cannot back up {}: {e}", file.display()))?;
     }
     Ok(Some(backup))
 }
 
 /// Empties the working copy, keeping it a directory.
 fn clear(workshop: &Path) -> Result {
-    std::fs::create_dir_all(workshop).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(workshop).map_err(|e| e.to_string())? {
-        remove(&entry.map_err(|e| e.to_string())?.path())?;
+    std::fs::create_dir_all(workshop)?;
+    for entry in std::fs::read_dir(workshop)? {
+        remove(&entry?.path())?;
     }
     Ok(())
 }
@@ -597,7 +598,7 @@ fn remove(path: &Path) -> Result {
     } else {
         Ok(())
     };
-    removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))
+    removed.map_err(|e| anyhow!("cannot remove {}: {e}", path.display()))
 }
 
 /// The learner's flow, for `cargo xtask test`, for each step given: the tasks marked in the
@@ -608,24 +609,25 @@ fn remove(path: &Path) -> Result {
 pub fn self_test(steps_to_check: &[&str]) -> Result {
     let workshop = workshop_dir();
     let lock = emulator::repo_root().join("Cargo.lock");
-    let lock_before = std::fs::read(&lock).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let lock_before = std::fs::read(&lock).map_err(|e| anyhow!("cannot read Cargo.lock: {e}"))?;
     let saved = files_of(&workshop)?
         .into_iter()
         .map(|file| std::fs::read(workshop.join(&file)).map(|bytes| (file, bytes)))
         .collect::<std::io::Result<Vec<_>>>()
-        .map_err(|e| format!("cannot read workshop/: {e}"))?;
+        .map_err(|e| anyhow!("cannot read workshop/: {e}"))?;
     let outcome = steps_to_check.iter().try_for_each(|step| self_test_step(step));
     clear(&workshop)?;
     for (file, bytes) in saved {
         let to = workshop.join(&file);
-        std::fs::create_dir_all(to.parent().expect("a parent")).map_err(|e| e.to_string())?;
-        std::fs::write(&to, bytes).map_err(|e| format!("cannot restore {}: {e}", to.display()))?;
+        std::fs::create_dir_all(to.parent().expect("a parent"))?;
+        std::fs::write(&to, bytes).map_err(|e| anyhow!("cannot restore {}: {e}", to.display()))?;
     }
     outcome?;
     if std::fs::read(&lock).ok() != Some(lock_before) {
-        return Err("start/check/solve changed Cargo.lock: workshop/Cargo.toml's dependencies must be \
-                    every step's (see workshop::every_dependency)"
-            .into());
+        return Err(anyhow!(
+            "start/check/solve changed Cargo.lock: workshop/Cargo.toml's dependencies must be \
+             every step's (see workshop::every_dependency)"
+        ));
     }
     Ok(())
 }
@@ -636,7 +638,7 @@ fn self_test_step(step: &str) -> Result {
     let listed: BTreeSet<String> = tasks.iter().map(|task| task.id.clone()).collect();
     let marked: BTreeSet<String> = step_regions(&dir)?.into_iter().map(|(_, region)| region.task).collect();
     if listed != marked {
-        return Err(format!(
+        return Err(anyhow!(
             "step {step}: its manifest lists the tasks {listed:?}, its files mark {marked:?}: each task needs \
              both a [[package.metadata.workshop.tasks]] entry and at least one ANCHOR: task_<id> region"
         ));
@@ -646,7 +648,7 @@ fn self_test_step(step: &str) -> Result {
     for (number, task) in tasks.iter().enumerate() {
         let item = format!("{}. **{}.**", number + 1, task.title);
         if !your_turn.is_some_and(|section| section.contains(&item)) {
-            return Err(format!(
+            return Err(anyhow!(
                 "{}: its \"Your turn\" has no `{item}`, the task `check {step}` names",
                 chapter(&dir)
             ));
@@ -655,27 +657,27 @@ fn self_test_step(step: &str) -> Result {
     fill(&dir, Some(&tasks))?;
     let report = run_check(step, &dir, &tasks)?;
     if report.results.is_empty() {
-        return Err(format!(
+        return Err(anyhow!(
             "step {step}: the skeleton `start {step}` writes does not compile with the step's tests"
         ));
     }
     let names: BTreeSet<&str> = report.results.iter().map(|result| short_name(&result.name)).collect();
     for task in &tasks {
         if let Some(missing) = task.tests.iter().find(|test| !names.contains(test.as_str())) {
-            return Err(format!(
+            return Err(anyhow!(
                 "step {step}: task `{}` names the test {missing}, which did not run",
                 task.id
             ));
         }
     }
     if let Some((test, _)) = report.failures.iter().find(|(_, owners)| owners.is_empty()) {
-        return Err(format!(
+        return Err(anyhow!(
             "step {step}: on the skeleton, {test} fails but belongs to no task: name it in a task's `tests`"
         ));
     }
     for (number, task) in tasks.iter().enumerate() {
         if !report.failures.values().any(|owners| owners.contains(&number)) {
-            return Err(format!(
+            return Err(anyhow!(
                 "step {step}: on the skeleton, no test of task `{}` fails: the check does not check it",
                 task.id
             ));
@@ -684,7 +686,7 @@ fn self_test_step(step: &str) -> Result {
     fill(&dir, None)?;
     let solved = run_check(step, &dir, &tasks)?;
     if solved.results.is_empty() || !solved.failures.is_empty() {
-        return Err(format!(
+        return Err(anyhow!(
             "step {step}: check {step} fails after solve {step}: {:?}",
             solved.failures.keys().collect::<Vec<_>>()
         ));
