@@ -7,14 +7,18 @@
 //!   work), its first invocation and WARM warm invocations.
 //! - `bench consumer MESSAGES RUNS`: queues the same MESSAGES books for the real consumer and
 //!   for a naive one (one `PutItem` per record, in order), drains each through the local
-//!   runner's poller, and counts records per second and write calls per record.
+//!   runner's poller, and counts records per second and write calls per record. Then hands
+//!   the same books, in batches, to each handler in front of a DynamoDB whose every call takes
+//!   [`ROUND_TRIP`], as a call from Lambda to DynamoDB does, and counts records per second:
+//!   moto serves one call at a time, so only there can writes in flight show what they buy.
 //! - `bench api-baseline PORT`: serves, until killed, a function that answers `POST /books`
 //!   without queueing anything, behind the same local front as the producer: the baseline of
 //!   the API load test.
 
+use std::collections::HashMap;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
@@ -31,13 +35,20 @@ use books::store::{BookStore, StoredBook};
 use lambda_http::{Body, Response};
 use lambda_local::runtime_api::{Outcome, RuntimeApi};
 use lambda_local::{HttpFront, SqsEventSource};
-use lambda_runtime::{Error, LambdaEvent};
+use lambda_runtime::{Context, Error, LambdaEvent};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use tokio::task::JoinSet;
 
 /// `SendMessageBatch` calls in flight while the queue is filled.
 const FILL_CONCURRENCY: usize = 8;
+
+/// What one DynamoDB call costs the consumer on Lambda: AWS puts an atomic `PutItem` at
+/// single-digit milliseconds, plus the network within a region.
+const ROUND_TRIP: Duration = Duration::from_millis(5);
+
+/// Records per batch handed to a handler: the deployed batch size.
+const BATCH_SIZE: usize = 100;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -210,15 +221,149 @@ async fn consumer_throughput(messages: usize, runs: usize) -> Result<Value, Erro
             [Contender::Naive, Contender::Real]
         };
         for contender in order {
-            let drained = drain(contender, &bodies).await?;
+            let mut measured = drain(contender, &bodies).await?;
+            measured.insert(
+                "round_trip_records_per_second".into(),
+                json!(behind_round_trip(contender, &bodies).await?),
+            );
             let entry = results.entry(format!("{contender:?}").to_lowercase()).or_insert_with(|| json!({}));
-            for (key, value) in drained {
+            for (key, value) in measured {
                 let list = entry.as_object_mut().expect("an object").entry(key).or_insert_with(|| json!([]));
                 list.as_array_mut().expect("a list").push(value);
             }
         }
     }
+    results.insert("round_trip_ms".into(), json!(millis(ROUND_TRIP)));
     Ok(Value::Object(results))
+}
+
+/// Records per second of `contender` inside its handler, fed `bodies` in batches, in front of
+/// [`RemoteDynamoDb`]; fails unless every book is stored.
+async fn behind_round_trip(contender: Contender, bodies: &[String]) -> Result<f64, Error> {
+    let remote = RemoteDynamoDb::start(ROUND_TRIP).await?;
+    let sdk = emulator::sdk_config().await;
+    let dynamodb = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&sdk).endpoint_url(&remote.endpoint).build(),
+    );
+    let table = "books";
+    let consumer = Consumer::new(BookStore::new(dynamodb.clone(), table), Metrics::new("bench"));
+    let mut inside = Duration::ZERO;
+    for (batch, chunk) in bodies.chunks(BATCH_SIZE).enumerate() {
+        let mut event = SqsEvent::default();
+        event.records = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                let mut record = SqsMessage::default();
+                record.message_id = Some(format!("{batch}-{i}"));
+                record.body = Some(body.clone());
+                record
+            })
+            .collect();
+        let event = LambdaEvent::new(event, Context::default());
+        let started = Instant::now();
+        let response = match contender {
+            Contender::Real => consumer.handle(event).await?,
+            Contender::Naive => naive_consumer(&dynamodb, table, event).await,
+        };
+        inside += started.elapsed();
+        if !response.batch_item_failures.is_empty() {
+            return Err(format!(
+                "the {contender:?} consumer failed {} records behind a {} ms round trip",
+                response.batch_item_failures.len(),
+                millis(ROUND_TRIP)
+            )
+            .into());
+        }
+    }
+    let stored = remote.stored();
+    if stored != bodies.len() {
+        return Err(format!("the {contender:?} consumer stored {stored} books of {}", bodies.len()).into());
+    }
+    Ok(bodies.len() as f64 / inside.as_secs_f64())
+}
+
+/// A DynamoDB that answers each `PutItem` after a fixed round trip and serves calls in
+/// parallel, as DynamoDB does. It keeps each id's newest `accepted_at` and refuses a put whose
+/// `ConditionExpression` (the consumer's "newer than stored") does not hold, with DynamoDB's own
+/// error, so the consumer meets the answers it meets on AWS.
+struct RemoteDynamoDb {
+    endpoint: String,
+    accepted_at: Arc<Mutex<HashMap<String, i64>>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl RemoteDynamoDb {
+    async fn start(round_trip: Duration) -> Result<Self, Error> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let endpoint = format!("http://{}", listener.local_addr()?);
+        let accepted_at = Arc::new(Mutex::new(HashMap::new()));
+        let table = accepted_at.clone();
+        let server = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let table = table.clone();
+                let service =
+                    hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                        let table = table.clone();
+                        async move {
+                            let body =
+                                http_body_util::BodyExt::collect(request.into_body()).await?.to_bytes();
+                            tokio::time::sleep(round_trip).await;
+                            let (status, answer) = Self::put_item(&table, &body);
+                            Ok::<_, Error>(
+                                hyper::Response::builder()
+                                    .status(status)
+                                    .header("content-type", "application/x-amz-json-1.0")
+                                    .body(http_body_util::Full::new(hyper::body::Bytes::from(answer)))?,
+                            )
+                        }
+                    });
+                tokio::spawn(
+                    hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service),
+                );
+            }
+        });
+        Ok(RemoteDynamoDb { endpoint, accepted_at, server })
+    }
+
+    /// DynamoDB's status and body for one `PutItem` request.
+    fn put_item(table: &Mutex<HashMap<String, i64>>, body: &[u8]) -> (u16, String) {
+        let request: Value = serde_json::from_slice(body).unwrap_or_default();
+        let item = &request["Item"];
+        let (Some(id), Some(accepted_at)) =
+            (item["id"]["S"].as_str(), item["accepted_at"]["N"].as_str().and_then(|n| n.parse::<i64>().ok()))
+        else {
+            let error =
+                json!({ "__type": "com.amazon.coral.validate#ValidationException", "message": "not a book" });
+            return (400, error.to_string());
+        };
+        let mut table = table.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let conditional = request.get("ConditionExpression").is_some();
+        match table.get(id) {
+            Some(&stored) if conditional && stored >= accepted_at => {
+                let error = json!({
+                    "__type": "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+                    "message": "The conditional request failed",
+                });
+                (400, error.to_string())
+            }
+            _ => {
+                table.insert(id.to_owned(), accepted_at);
+                (200, "{}".to_owned())
+            }
+        }
+    }
+
+    fn stored(&self) -> usize {
+        self.accepted_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
+    }
+}
+
+impl Drop for RemoteDynamoDb {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 /// Fills a fresh queue with `bodies`, drains it into a fresh table with `contender` behind
