@@ -10,8 +10,9 @@ event_source_mapping_enabled = false
 # moto never reports the DLQ's redrive-allow policy back, so apply would wait forever.
 dlq_redrive_allow_policy_enabled = false
 
-# Every emulator run tears down what it applied (both tables).
-table_deletion_protection = false
+# Every emulator run tears down what it applied (both tables, the user pool).
+table_deletion_protection     = false
+user_pool_deletion_protection = false
 
 # Without a build, xtask gives the emulator placeholder zips (the manifest says
 # "placeholder": true): moto stores function code but never runs it, and the local runner

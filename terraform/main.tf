@@ -88,6 +88,22 @@ module "lambdas" {
   event_source_mapping_enabled     = var.event_source_mapping_enabled
 }
 
+# Who may call the API: a Cognito user pool of its own, unless jwt_issuer names another
+# OpenID Connect provider. Its domain prefix carries the account id, since it must be unique in
+# the region across every AWS account, and is lowercase without the words Cognito refuses in
+# one (a branch named fix-aws-login still deploys).
+module "identity" {
+  source = "./modules/identity"
+  count  = var.jwt_issuer == null ? 1 : 0
+
+  name                = var.name_prefix
+  domain_prefix       = "${replace(lower(var.name_prefix), "/aws|amazon|cognito/", "x")}-${data.aws_caller_identity.current.account_id}"
+  clients             = var.api_clients
+  deletion_protection = var.user_pool_deletion_protection
+}
+
+data "aws_caller_identity" "current" {}
+
 module "api_gateway" {
   source = "./modules/api_gateway"
 
@@ -97,6 +113,13 @@ module "api_gateway" {
   throttling_burst_limit = var.api_throttling_burst_limit
   throttling_rate_limit  = var.api_throttling_rate_limit
   log_retention_days     = var.log_retention_days
+  jwt_authorizer = {
+    issuer = var.jwt_issuer == null ? module.identity[0].issuer : var.jwt_issuer
+    # A Cognito access token names its client in client_id, which API Gateway checks when a
+    # token has no aud.
+    audience = var.jwt_issuer == null ? values(module.identity[0].client_ids) : var.jwt_audience
+  }
+  route_scopes = var.api_route_scopes
 }
 
 module "cloudwatch" {

@@ -3,6 +3,22 @@ output "api_url" {
   value       = module.api_gateway.api_url
 }
 
+output "token_url" {
+  description = "The user pool's OAuth 2.0 token endpoint, where a client trades its id and secret for an access token (client credentials grant); null with jwt_issuer."
+  value       = var.jwt_issuer == null ? module.identity[0].token_url : null
+}
+
+output "api_client_ids" {
+  description = "Id of each of the user pool's clients, by name; empty with jwt_issuer."
+  value       = var.jwt_issuer == null ? module.identity[0].client_ids : {}
+}
+
+output "api_client_secrets" {
+  description = "Secret of each of the user pool's clients, by name (terraform output -json api_client_secrets); empty with jwt_issuer."
+  value       = var.jwt_issuer == null ? module.identity[0].client_secrets : {}
+  sensitive   = true
+}
+
 output "queue_url" {
   description = "URL of the books queue."
   value       = module.sqs.queue_url
@@ -57,5 +73,8 @@ output "local_runner_settings" {
     CONSUMER_BATCH_SIZE              = var.consumer_batch_size
     CONSUMER_BATCHING_WINDOW_SECONDS = var.consumer_batching_window_seconds
     IDEMPOTENCY_TTL_SECONDS          = var.idempotency_ttl_hours * 3600
+    # What the API's JWT authorizer checks: the local front checks the same (tokens from
+    # `cargo xtask token`).
+    LOCAL_JWT_AUTHORIZER = jsonencode(module.api_gateway.jwt_authorizer)
   }
 }

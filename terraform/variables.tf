@@ -134,6 +134,51 @@ variable "table_deletion_protection" {
   default     = true
 }
 
+variable "jwt_issuer" {
+  description = "Issuer of the tokens the API accepts, when another OpenID Connect provider than this root's own Cognito user pool issues them (an https URL; its keys must be public). null: the root creates the user pool (modules/identity) and the API trusts it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.jwt_issuer == null ? true : startswith(var.jwt_issuer, "https://")
+    error_message = "The issuer is an https:// URL: API Gateway fetches its signing keys from there."
+  }
+}
+
+variable "jwt_audience" {
+  description = "With jwt_issuer: the audiences the API accepts (a token's aud, or its client_id when it has no aud). Without it, the user pool's clients are the audience."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = var.jwt_issuer == null || length(var.jwt_audience) > 0
+    error_message = "With jwt_issuer, name at least one audience."
+  }
+}
+
+variable "api_clients" {
+  description = "Without jwt_issuer: the user pool's machine clients (client credentials grant), each with the scopes it may ask for (read, write). The deploy's smoke test gets its token as smoke-test."
+  type        = map(list(string))
+  default     = { "smoke-test" = ["read", "write"] }
+
+  validation {
+    condition     = length(var.api_clients) > 0
+    error_message = "Name at least one client: the API accepts tokens of these clients only."
+  }
+}
+
+variable "api_route_scopes" {
+  description = "Scopes a token must hold one of, per route (\"POST /books\", \"GET /books/{id}\", \"$default\"); null keeps the api_gateway module's default, the user pool's books/write and books/read. Set it to your provider's scope names with jwt_issuer."
+  type        = map(list(string))
+  default     = null
+}
+
+variable "user_pool_deletion_protection" {
+  description = "Refuse to delete the user pool, and with it every client's credentials (off against the local emulator, so a run can tear down)."
+  type        = bool
+  default     = true
+}
+
 variable "idempotency_ttl_hours" {
   description = "How long the producer replays its recorded answer to an Idempotency-Key (same key and body: the first answer again, nothing queued), in hours; after that the key is forgotten and a retry counts as a new request."
   type        = number

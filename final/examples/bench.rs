@@ -33,6 +33,7 @@ use books::message::BookMessage;
 use books::metrics::Metrics;
 use books::store::{BookStore, StoredBook};
 use lambda_http::{Body, Response};
+use lambda_local::authorizer::JwtAuthorizer;
 use lambda_local::runtime_api::{Outcome, RuntimeApi};
 use lambda_local::{HttpFront, SqsEventSource};
 use lambda_runtime::{Context, Error, LambdaEvent};
@@ -563,13 +564,16 @@ impl Intercept for CountCalls {
     }
 }
 
-/// The API's baseline: the producer's front, with a function that accepts every book
-/// without validating or queueing it.
+/// The API's baseline: the producer's front, behind the same authorizer (from the runner's
+/// environment), with a function that accepts every book without validating or queueing it.
 async fn api_baseline(port: u16) -> Result<(), Error> {
+    let authorizer = lambda_local::authorizer_from_env()?
+        .map(|(settings, issuer)| Arc::new(JwtAuthorizer::new(settings, issuer.key_set())));
     let front = HttpFront {
         addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
         function_name: "baseline".into(),
         timeout: Duration::from_secs(10),
+        authorizer,
     };
     let listener = front.bind().await?;
     front

@@ -11,10 +11,12 @@
 //! timed out or died), may have queued its book already, and queued again under the same id
 //! the book overwrites itself rather than appearing twice.
 //!
-//! Keys are stored hashed: a record says nothing about the key a client chose. Book ids are
-//! random, never derived from a key, so nobody can name (or overwrite) a book by guessing one.
+//! Keys are stored hashed: a record says nothing about the key a client chose. Behind the
+//! API's authorizer a key is the caller's own (the hash covers the caller too), so two callers
+//! who pick the same key never meet. Book ids are random, never derived from a key, so nobody
+//! can name (or overwrite) a book by guessing one.
 //!
-//! Record attributes: `id` (S, SHA-256 of the key, hex), `body_hash` (S, SHA-256 of the book),
+//! Record attributes: `id` (S, SHA-256 of the caller and the key, hex), `body_hash` (S, SHA-256 of the book),
 //! `status` (S, `IN_PROGRESS` or `COMPLETED`), `book_id` (S), `locked_until` and `expires_at`
 //! (N, Unix seconds).
 
@@ -71,9 +73,10 @@ pub enum BadKey {
 }
 
 impl Key {
-    /// The key of a request: none without the header; an error when it is empty, too long or
-    /// not printable ASCII (so that no two spellings of one key can name two records).
-    pub fn from_header(value: Option<&HeaderValue>) -> Result<Option<Key>, BadKey> {
+    /// The key of a request from `caller` (none on a public API): none without the header; an
+    /// error when it is empty, too long or not printable ASCII (so that no two spellings of one
+    /// key can name two records).
+    pub fn from_header(value: Option<&HeaderValue>, caller: Option<&str>) -> Result<Option<Key>, BadKey> {
         let Some(value) = value else { return Ok(None) };
         let bytes = value.as_bytes();
         if bytes.is_empty() {
@@ -83,7 +86,11 @@ impl Key {
         } else if bytes.len() > MAX_KEY_CHARS {
             Err(BadKey::TooLong)
         } else {
-            Ok(Some(Key(sha256(bytes))))
+            // A key holds no newline, so "caller\nkey" names one (caller, key) pair.
+            Ok(Some(Key(match caller {
+                Some(caller) => sha256(format!("{caller}\n{}", String::from_utf8_lossy(bytes)).as_bytes()),
+                None => sha256(bytes),
+            })))
         }
     }
 }
@@ -256,12 +263,12 @@ mod tests {
     use super::*;
 
     fn key(value: &[u8]) -> Result<Option<Key>, BadKey> {
-        Key::from_header(Some(&HeaderValue::from_bytes(value).expect("a header value")))
+        Key::from_header(Some(&HeaderValue::from_bytes(value).expect("a header value")), None)
     }
 
     #[test]
     fn a_key_is_printable_ascii_of_1_to_255_characters() {
-        assert_eq!(Key::from_header(None), Ok(None));
+        assert_eq!(Key::from_header(None, Some("caller-1")), Ok(None));
         assert!(key(b"order-42 retry").unwrap().is_some());
         assert!(key("k".repeat(255).as_bytes()).unwrap().is_some());
         assert_eq!(key(b""), Err(BadKey::Empty));
@@ -275,5 +282,14 @@ mod tests {
         let Some(Key(hashed)) = key(b"my-secret-key").unwrap() else { panic!("a key") };
         assert_eq!(hashed.len(), 64);
         assert!(!hashed.contains("secret"));
+    }
+
+    #[test]
+    fn each_caller_has_keys_of_its_own() {
+        let header = HeaderValue::from_static("order-42");
+        let of = |caller| Key::from_header(Some(&header), caller).unwrap().expect("a key");
+        assert_ne!(of(Some("caller-1")), of(Some("caller-2")));
+        assert_ne!(of(Some("caller-1")), of(None));
+        assert_eq!(of(Some("caller-1")), of(Some("caller-1")));
     }
 }

@@ -24,6 +24,10 @@ pub struct BookMessage {
     pub received_at: OffsetDateTime,
     /// The Lambda request id of the producer invocation, to follow a book through the logs.
     pub request_id: String,
+    /// Who submitted the book: the caller's token `sub`, behind the API's authorizer. Optional,
+    /// so messages of a public API (and of earlier producers) read as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<String>,
 }
 
 /// Why a queue message could not be read.
@@ -44,6 +48,7 @@ impl BookMessage {
             book,
             received_at: OffsetDateTime::now_utc(),
             request_id,
+            submitted_by: None,
         }
     }
 

@@ -6,6 +6,10 @@
 //!
 //! A `POST` with an `Idempotency-Key` is answered once: a retry with the same key and body gets
 //! the first answer again (same status, same id) and queues nothing (see [`crate::idempotency`]).
+//!
+//! Behind the API's JWT authorizer, API Gateway has checked the caller's token before the
+//! function runs and passes its claims in the request context: the caller is the token's `sub`.
+//! Each caller's idempotency keys are its own, and the stored book records who submitted it.
 
 use lambda_http::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use lambda_http::request::RequestContext;
@@ -83,7 +87,8 @@ impl Producer {
     }
 
     async fn create(&self, request: &Request) -> Response<Body> {
-        let key = match Key::from_header(request.headers().get(idempotency::HEADER)) {
+        let caller = caller(request);
+        let key = match Key::from_header(request.headers().get(idempotency::HEADER), caller) {
             Ok(key) => key,
             Err(bad) => return error(StatusCode::BAD_REQUEST, Some(idempotency::HEADER), &bad.to_string()),
         };
@@ -105,7 +110,9 @@ impl Producer {
             }
         }
         let id = book.id;
-        if let Err(failure) = self.queue.send(&BookMessage::new(book, request_id)).await {
+        let mut message = BookMessage::new(book, request_id);
+        message.submitted_by = caller.map(str::to_owned);
+        if let Err(failure) = self.queue.send(&message).await {
             tracing::error!(%failure, %id, "book not queued");
             if let Some(key) = &key
                 && let Err(failure) = self.idempotency.unlock(key, &body_hash, id).await
@@ -174,6 +181,18 @@ impl Producer {
                 unavailable()
             }
         }
+    }
+}
+
+/// Who sent the request: the `sub` of the token API Gateway's JWT authorizer accepted, or
+/// nobody when the API has no authorizer (the workshop's chapters).
+fn caller(request: &Request) -> Option<&str> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => {
+            let jwt = context.authorizer.as_ref()?.jwt.as_ref()?;
+            jwt.claims.get("sub").map(String::as_str).filter(|sub| !sub.is_empty())
+        }
+        _ => None,
     }
 }
 

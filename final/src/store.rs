@@ -2,8 +2,9 @@
 //!
 //! Item attributes (stable; other tools may read them): `id` (S, the key), `title` (S),
 //! `author` (S), `isbn` (S, optional), `year` (N, optional), `accepted_at` (N, nanoseconds
-//! since the Unix epoch: when the producer accepted this version), `stored_at` (S, RFC 3339)
-//! and `request_id` (S, the producer's Lambda request id).
+//! since the Unix epoch: when the producer accepted this version), `stored_at` (S, RFC 3339),
+//! `request_id` (S, the producer's Lambda request id) and `submitted_by` (S, optional: the
+//! caller's token `sub`).
 //!
 //! SQS delivers at least once and in no order, and a DLQ redrive can bring back a message days
 //! later; so every write is conditional on being newer than what is stored. `accepted_at` is a
@@ -58,13 +59,16 @@ pub struct StoredBook {
     #[serde(with = "time::serde::rfc3339")]
     pub stored_at: OffsetDateTime,
     pub request_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<String>,
 }
 
 impl StoredBook {
     pub fn new(message: BookMessage, stored_at: OffsetDateTime) -> Self {
         let accepted_at = unix_nanos(message.received_at);
         let Book { id, title, author, isbn, year } = message.book;
-        StoredBook { id, title, author, isbn, year, accepted_at, stored_at, request_id: message.request_id }
+        let (request_id, submitted_by) = (message.request_id, message.submitted_by);
+        StoredBook { id, title, author, isbn, year, accepted_at, stored_at, request_id, submitted_by }
     }
 
     pub fn book(&self) -> Book {

@@ -30,6 +30,13 @@ fn env(name: &str) -> String {
         .unwrap_or_else(|_| panic!("{name} is not set: run this test through `cargo xtask test`"))
 }
 
+/// The `authorization` header of a caller whose token holds every scope (`BOOKS_API_TOKEN`:
+/// `cargo xtask test` signs one as the local issuer; the deploy workflow gets one from the
+/// user pool).
+fn authorization() -> String {
+    format!("Bearer {}", env("BOOKS_API_TOKEN"))
+}
+
 struct Posted {
     index: usize,
     status: u16,
@@ -57,7 +64,9 @@ async fn post_all(
 }
 
 async fn post(client: &Client<HttpConnector, Full<Bytes>>, api: &str, index: usize, book: &Value) -> Posted {
-    let mut request = hyper::Request::post(format!("{api}/books")).header("content-type", "application/json");
+    let mut request = hyper::Request::post(format!("{api}/books"))
+        .header("content-type", "application/json")
+        .header("authorization", authorization());
     if index < KEYED_BOOKS {
         request = request.header("idempotency-key", format!("e2e-{index}"));
     }
@@ -103,6 +112,7 @@ async fn a_deployed_stack_stores_a_posted_book() {
 
     let post = hyper::Request::post(format!("{api}/books"))
         .header("content-type", "application/json")
+        .header("authorization", authorization())
         .header("idempotency-key", format!("smoke-{}", uuid::Uuid::new_v4()))
         .body(Full::new(Bytes::from(r#"{"title":"Smoke test","author":"The deploy workflow"}"#)))
         .expect("a valid request");
@@ -112,8 +122,10 @@ async fn a_deployed_stack_stores_a_posted_book() {
 
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let get =
-            hyper::Request::get(format!("{api}/books/{id}")).body(Full::default()).expect("a valid request");
+        let get = hyper::Request::get(format!("{api}/books/{id}"))
+            .header("authorization", authorization())
+            .body(Full::default())
+            .expect("a valid request");
         match send(get).await {
             (200, book) => {
                 assert_eq!(book["title"], "Smoke test");
@@ -216,18 +228,44 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
             Some(expected["year"].to_string().as_str())
         );
     }
+    // Who may do what, as API Gateway's authorizer decides it before the producer runs: no
+    // token is 401, a read-only token may read but not write (403), a full one may write.
     let (_, some_id) = ids.first_key_value().expect("ids");
-    let answer = http
-        .get(format!("{api}/books/{some_id}").parse().expect("a URI"))
-        .await
-        .expect("the local runner answers");
-    assert_eq!(answer.status(), 200);
+    let read_only = format!("Bearer {}", env("BOOKS_API_READ_TOKEN"));
+    for (method, path, token, status) in [
+        ("GET", format!("/books/{some_id}"), Some(authorization()), 200),
+        ("GET", format!("/books/{some_id}"), Some(read_only.clone()), 200),
+        ("POST", "/books".to_owned(), None, 401),
+        ("GET", format!("/books/{some_id}"), None, 401),
+        ("POST", "/books".to_owned(), Some("Bearer not-a-token".to_owned()), 401),
+        ("POST", "/books".to_owned(), Some(read_only.clone()), 403),
+        ("POST", "/books".to_owned(), Some(authorization()), 202),
+    ] {
+        let mut request = hyper::Request::builder()
+            .method(method)
+            .uri(format!("{api}{path}"))
+            .header("content-type", "application/json");
+        if let Some(token) = &token {
+            request = request.header("authorization", token);
+        }
+        let body = if method == "POST" { book(DISTINCT_BOOKS + 1).to_string() } else { String::new() };
+        let response =
+            http.request(request.body(Full::new(Bytes::from(body))).expect("a valid request")).await;
+        let status_seen = response.expect("the local runner answers").status();
+        assert_eq!(
+            status_seen,
+            status,
+            "{method} {path} with {}",
+            token.as_deref().map_or("no token", |_| "a token")
+        );
+    }
 
     // A key used before with another body, an empty key and one that is not ASCII: refused,
     // naming the header.
     for (key, status) in [("e2e-0", 422), ("", 400), ("clé-1", 400)] {
         let request = hyper::Request::post(format!("{api}/books"))
             .header("content-type", "application/json")
+            .header("authorization", authorization())
             .header("idempotency-key", key)
             .body(Full::new(Bytes::from(book(DISTINCT_BOOKS).to_string())))
             .expect("a valid request");
@@ -405,6 +443,7 @@ async fn post_until_accepted(
         assert!(Instant::now() < deadline, "{key} was not accepted within 120 s");
         let request = hyper::Request::post(format!("{api}/books"))
             .header("content-type", "application/json")
+            .header("authorization", authorization())
             .header("idempotency-key", key)
             .body(Full::new(Bytes::from(book.to_string())))
             .expect("a valid request");

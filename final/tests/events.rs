@@ -11,8 +11,10 @@ use books::consumer::Consumer;
 use books::metrics::Metrics;
 use common::Fixture;
 use lambda_http::request::LambdaRequest;
+use lambda_local::authorizer::{AuthorizerSettings, JwtAuthorizer, LocalIssuer};
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::Value;
+use std::time::Duration;
 
 fn event(name: &str) -> Value {
     let path = format!("{}/tests/events/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -42,6 +44,41 @@ async fn a_post_through_the_default_stage_is_queued() {
     assert_eq!(
         (queued[0]["book"]["id"].clone(), queued[0]["book"]["year"].clone()),
         (answer["id"].clone(), 1965.into())
+    );
+}
+
+#[tokio::test]
+async fn the_caller_is_recorded_and_its_keys_are_its_own() {
+    let fixture = Fixture::new().await;
+    let from = |sub: &str| {
+        let mut event = event("apigw-v2-post-books.json");
+        event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = sub.into();
+        let request: LambdaRequest = serde_json::from_value(event).expect("lambda_http reads the event");
+        lambda_http::Request::from(request)
+    };
+
+    // Two callers who happen to pick the same Idempotency-Key, then the first one again.
+    let (first, other, again) = (
+        answer(&fixture, from("caller-1")).await,
+        answer(&fixture, from("caller-2")).await,
+        answer(&fixture, from("caller-1")).await,
+    );
+
+    assert_eq!((first.0, other.0, again.0), (202, 202, 202));
+    assert_ne!(first.1["id"], other.1["id"], "another caller's key is not this caller's");
+    assert_eq!(first.1["id"], again.1["id"], "the caller's own retry is answered again");
+    let queued = fixture.queued().await;
+    let submitted: Vec<&Value> = queued.iter().map(|message| &message["submitted_by"]).collect();
+    assert_eq!(submitted, ["caller-1", "caller-2"], "one message per caller, naming it");
+    let events = queued.iter().map(|message| message.to_string()).collect::<Vec<_>>();
+    Consumer::new(fixture.store(), Metrics::new("consumer"))
+        .handle(common::sqs_event(&events))
+        .await
+        .unwrap();
+    let id = first.1["id"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        fixture.item(id).await.expect("stored")["submitted_by"],
+        serde_json::json!({ "S": "caller-1" })
     );
 }
 
@@ -99,6 +136,19 @@ fn paths(value: &Value, prefix: &str, into: &mut BTreeSet<String>) {
 #[test]
 fn the_local_front_builds_the_event_api_gateway_sends() {
     let aws = event("apigw-v2-post-books.json");
+    let claims = &aws["requestContext"]["authorizer"]["jwt"]["claims"];
+    let settings = AuthorizerSettings {
+        issuer: claims["iss"].as_str().expect("an issuer").to_owned(),
+        audience: vec!["books-client".to_owned()],
+        route_scopes: [("POST /books", "books/write"), ("GET /books/{id}", "books/read")]
+            .map(|(route, scope)| (route.to_owned(), vec![scope.to_owned()]))
+            .into(),
+    };
+    let key = std::env::temp_dir().join(format!("books-events-{}.pem", uuid::Uuid::new_v4()));
+    let issuer = LocalIssuer::open_or_create(&key).expect("a key");
+    let sub = claims["sub"].as_str().expect("a subject");
+    let token = issuer.token(&settings, sub, &["books/write".to_owned()], Duration::from_secs(60));
+    let authorizer = JwtAuthorizer::new(settings, issuer.key_set());
     let mut builder =
         lambda_http::http::Request::builder().method("POST").uri("/books?source=shelf&source=scan");
     for (name, value) in aws["headers"].as_object().expect("headers") {
@@ -109,14 +159,38 @@ fn the_local_front_builds_the_event_api_gateway_sends() {
     let body = aws["body"].as_str().expect("a body");
     let client = SocketAddr::from((Ipv4Addr::new(198, 51, 100, 23), 40_000));
 
-    let local = lambda_local::http_front::api_gateway_event(&parts, body.as_bytes(), client);
+    // The token travels in a header API Gateway passes on too; the fixture's request had it.
+    let mut with_token = parts.clone();
+    with_token.headers.insert("authorization", format!("Bearer {token}").parse().expect("a header"));
+    let mut local =
+        lambda_local::http_front::event_for(Some(&authorizer), &with_token, body.as_bytes(), client)
+            .expect("the authorizer lets the request through");
+    local["headers"].as_object_mut().expect("headers").remove("authorization");
 
-    // Everything the front writes is where API Gateway writes it; only the authorizer (the
-    // local stack has none yet) is API Gateway's alone.
+    // Everything the front writes is where API Gateway writes it; the claims are the local
+    // token's (it has more than the fixture shows), the ones the producer reads the same.
     let (mut written, mut expected) = (BTreeSet::new(), BTreeSet::new());
     paths(&local, "", &mut written);
     paths(&aws, "", &mut expected);
-    expected.retain(|path| !path.starts_with("requestContext.authorizer"));
+    let claim = "requestContext.authorizer.jwt.claims.";
+    written.retain(|path| !path.starts_with(claim));
+    expected.retain(|path| !path.starts_with(claim));
+    for name in ["iss", "sub", "scope"] {
+        assert_eq!(
+            local["requestContext"]["authorizer"]["jwt"]["claims"][name], claims[name],
+            "claim {name}"
+        );
+    }
+    assert_eq!(
+        local["requestContext"]["authorizer"]["jwt"]["scopes"],
+        aws["requestContext"]["authorizer"]["jwt"]["scopes"]
+    );
+    assert_eq!(
+        (&local["routeKey"], &local["requestContext"]["routeKey"]),
+        (&aws["routeKey"], &aws["routeKey"])
+    );
+    let refused = lambda_local::http_front::event_for(Some(&authorizer), &parts, body.as_bytes(), client);
+    assert_eq!(refused.expect_err("no token").status(), 401);
     assert_eq!(written, expected, "left: the local front's event; right: API Gateway's");
     for field in [
         "rawPath",

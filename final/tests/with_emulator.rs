@@ -184,7 +184,7 @@ async fn a_retry_while_the_first_request_is_in_flight_is_told_to_wait() {
     let producer = fixture.producer();
     let body = r#"{"title":"Dune","author":"Frank Herbert"}"#;
     let request = api_request("POST", "/books", &[JSON, ("idempotency-key", "slow")], body);
-    let key = Key::from_header(request.headers().get("idempotency-key")).unwrap().expect("a key");
+    let key = Key::from_header(request.headers().get("idempotency-key"), None).unwrap().expect("a key");
     let book: Value = serde_json::from_str(body).unwrap();
     let book = books::book::Book::from_json(uuid::Uuid::new_v4(), book.as_object().unwrap(), 2100).unwrap();
     let claim =

@@ -1,4 +1,5 @@
-//! An HTTP server that plays API Gateway (HTTP API, payload format 2.0, `$default` route).
+//! An HTTP server that plays API Gateway (HTTP API, payload format 2.0, `$default` stage),
+//! with the API's JWT authorizer when it has one.
 //!
 //! Each request becomes the JSON event API Gateway would send to Lambda, is read back by
 //! `lambda_http` exactly as on Lambda, and the handler's response goes back through
@@ -25,6 +26,8 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
 
+use crate::authorizer::{JwtAuthorizer, Verdict};
+
 /// API Gateway refuses request payloads over 10 MB before they reach the function.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
@@ -35,6 +38,9 @@ pub struct HttpFront {
     pub function_name: String,
     /// The function's timeout: a slower invocation is answered 500, as on Lambda.
     pub timeout: Duration,
+    /// The API's JWT authorizer, when its routes have one: requests it refuses never reach
+    /// the function.
+    pub authorizer: Option<Arc<JwtAuthorizer>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +88,10 @@ impl HttpFront {
         let Ok(body) = Limited::new(body, MAX_PAYLOAD_BYTES).collect().await.map(|b| b.to_bytes()) else {
             return gateway_answer(413, "Request Entity Too Large");
         };
-        let event = api_gateway_event(&parts, &body, client);
+        let event = match event_for(self.authorizer.as_deref(), &parts, &body, client) {
+            Ok(event) => event,
+            Err(refused) => return *refused,
+        };
         let request: LambdaRequest = match serde_json::from_value(event) {
             Ok(request) => request,
             Err(error) => {
@@ -132,8 +141,59 @@ where
     }
 }
 
+/// The event API Gateway sends for one request: [`api_gateway_event`], then, when the API has
+/// a JWT authorizer, the route it matched and the token's claims; or the answer API Gateway
+/// gives itself when the authorizer refuses the request.
+pub fn event_for(
+    authorizer: Option<&JwtAuthorizer>,
+    parts: &Parts,
+    body: &[u8],
+    client: SocketAddr,
+) -> Result<Value, Box<hyper::Response<Full<Bytes>>>> {
+    let mut event = api_gateway_event(parts, body, client);
+    let Some(authorizer) = authorizer else { return Ok(event) };
+    let authorization = parts.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let challenge = |answer: &mut hyper::Response<Full<Bytes>>, challenge: String| {
+        if let Ok(challenge) = hyper::header::HeaderValue::from_str(&challenge) {
+            answer.headers_mut().insert(hyper::header::WWW_AUTHENTICATE, challenge);
+        }
+    };
+    match authorizer.authorize(parts.method.as_str(), parts.uri.path(), authorization) {
+        Verdict::Allow { route_key, path_parameters, authorizer } => {
+            event["routeKey"] = Value::from(route_key.clone());
+            event["requestContext"]["routeKey"] = Value::from(route_key);
+            event["requestContext"]["authorizer"] = authorizer;
+            if !path_parameters.is_empty() {
+                event["pathParameters"] = Value::Object(path_parameters);
+            }
+            Ok(event)
+        }
+        Verdict::Unauthorized(reason) => {
+            let mut answer = gateway_answer(401, "Unauthorized");
+            challenge(
+                &mut answer,
+                format!("Bearer scope=\"\" error=\"invalid_token\" error_description=\"{reason}\""),
+            );
+            Err(Box::new(answer))
+        }
+        Verdict::Forbidden { route_scopes } => {
+            let mut answer = gateway_answer(403, "Forbidden");
+            let scopes = route_scopes.join(" ");
+            challenge(
+                &mut answer,
+                format!(
+                    "Bearer scope=\"{scopes}\" error=\"insufficient_scope\" error_description=\"the token does not have a valid scope\""
+                ),
+            );
+            Err(Box::new(answer))
+        }
+        Verdict::NoRoute => Err(Box::new(gateway_answer(404, "Not Found"))),
+    }
+}
+
 /// The API Gateway HTTP API event (payload format 2.0) for one request, as Lambda delivers
-/// it for the `$default` route of the `$default` stage. Tests build their requests with it too.
+/// it for the `$default` route of the `$default` stage of an API without an authorizer. Tests
+/// build their requests with it too.
 pub fn api_gateway_event(parts: &Parts, body: &[u8], client: SocketAddr) -> Value {
     let mut headers = Map::new();
     // Payload 2.0 moves cookies to their own list (`cookies`, below); lambda_http puts them back

@@ -3,12 +3,13 @@
 //! Lambda itself is the one part of the system the local emulator cannot run (moto needs
 //! Docker to invoke a function). This crate stands in for it, in-process: [`http_front`]
 //! turns each HTTP request into the API Gateway HTTP API (payload 2.0) event Lambda would
-//! deliver, [`invoke_api`] serves Lambda's own Invoke API for functions called directly, and
+//! deliver, behind the API's JWT authorizer when it has one ([`authorizer`]), [`invoke_api`] serves Lambda's own Invoke API for functions called directly, and
 //! [`sqs_poller`] does what Lambda's SQS event source mapping does ([`runtime_api`] runs a
 //! function's real binary instead, for tests of what it logs). Handlers go through the
 //! same `lambda_http`/`lambda_runtime` types as on Lambda, so what runs here is what runs
 //! there.
 
+pub mod authorizer;
 pub mod http_front;
 pub mod invoke_api;
 pub mod runtime_api;
@@ -16,6 +17,7 @@ pub mod sqs_poller;
 
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
@@ -23,6 +25,8 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_http::{Body, Request, Response};
 use lambda_runtime::{Context, Error, LambdaEvent};
 use tracing::{Instrument, Span};
+
+use authorizer::{AuthorizerSettings, JwtAuthorizer, LocalIssuer};
 
 pub use http_front::HttpFront;
 pub use invoke_api::InvokeApi;
@@ -46,12 +50,16 @@ pub struct LocalConfig {
 pub enum ConfigError {
     #[error("{name} must be {expected}, not {value:?}")]
     Invalid { name: &'static str, expected: &'static str, value: String },
+    #[error(transparent)]
+    Issuer(#[from] authorizer::IssuerError),
 }
 
 impl LocalConfig {
     /// Reads `LOCAL_API_PORT` (3000), `PRODUCER_TIMEOUT_SECONDS` (10),
     /// `CONSUMER_TIMEOUT_SECONDS` (30), `CONSUMER_BATCH_SIZE` (10) and
-    /// `CONSUMER_BATCHING_WINDOW_SECONDS` (0); `queue_url` is the consumer's source.
+    /// `CONSUMER_BATCHING_WINDOW_SECONDS` (0); `queue_url` is the consumer's source. With
+    /// `LOCAL_JWT_AUTHORIZER`, the front checks tokens as the API's authorizer does (see
+    /// [`authorizer_from_env`]).
     pub fn from_env(queue_url: String) -> Result<Self, ConfigError> {
         let port: u16 = env_or("LOCAL_API_PORT", 3000, "a port number")?;
         Ok(LocalConfig {
@@ -59,6 +67,8 @@ impl LocalConfig {
                 addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
                 function_name: "producer".into(),
                 timeout: Duration::from_secs(env_or("PRODUCER_TIMEOUT_SECONDS", 10, "a number of seconds")?),
+                authorizer: authorizer_from_env()?
+                    .map(|(settings, issuer)| Arc::new(JwtAuthorizer::new(settings, issuer.key_set()))),
             },
             source: SqsEventSource {
                 queue_url,
@@ -73,6 +83,27 @@ impl LocalConfig {
             },
         })
     }
+}
+
+/// The API's JWT authorizer, as the applied Terraform describes it (`LOCAL_JWT_AUTHORIZER`),
+/// and the local issuer that stands in for its issuer (its key at `LOCAL_ISSUER_KEY`): none
+/// when the API has no authorizer. The local runner's front and `cargo xtask token` both read
+/// them here.
+pub fn authorizer_from_env() -> Result<Option<(AuthorizerSettings, LocalIssuer)>, ConfigError> {
+    let Ok(settings) = std::env::var("LOCAL_JWT_AUTHORIZER") else { return Ok(None) };
+    let expected = "a JSON object with issuer, audience and route_scopes";
+    let settings: AuthorizerSettings = serde_json::from_str(&settings).map_err(|_| ConfigError::Invalid {
+        name: "LOCAL_JWT_AUTHORIZER",
+        expected,
+        value: settings,
+    })?;
+    let key = std::env::var("LOCAL_ISSUER_KEY").map_err(|_| ConfigError::Invalid {
+        name: "LOCAL_ISSUER_KEY",
+        expected: "the path of the local issuer's key",
+        value: String::new(),
+    })?;
+    let issuer = LocalIssuer::open_or_create(std::path::Path::new(&key))?;
+    Ok(Some((settings, issuer)))
 }
 
 fn env_or<T: std::str::FromStr>(

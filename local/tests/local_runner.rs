@@ -29,6 +29,7 @@ async fn the_front_gives_the_handler_an_api_gateway_v2_request_and_returns_its_r
         addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
         function_name: "echo".into(),
         timeout: Duration::from_secs(1),
+        authorizer: None,
     };
     let listener = front.bind().await.expect("a free port");
     let handler = |request: Request| async move {

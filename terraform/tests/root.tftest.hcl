@@ -148,6 +148,64 @@ run "watches_the_queue_the_functions_and_the_api" {
   }
 }
 
+run "puts_every_route_behind_the_user_pools_tokens_by_default" {
+  command = plan
+
+  override_resource {
+    target          = module.identity[0].aws_cognito_user_pool.books
+    override_during = plan
+    values = {
+      endpoint = "cognito-idp.us-east-1.amazonaws.com/us-east-1_Example"
+      arn      = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Example"
+    }
+  }
+
+  assert {
+    condition     = length(module.identity) == 1 && module.api_gateway.jwt_authorizer.issuer == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example"
+    error_message = "Without jwt_issuer the root creates a user pool and the API trusts its issuer."
+  }
+
+  assert {
+    condition     = jsonencode(module.api_gateway.jwt_authorizer.route_scopes) == jsonencode({ "POST /books" = ["books/write"], "GET /books/{id}" = ["books/read"], "$default" = ["books/read", "books/write"] })
+    error_message = "POST needs books/write, GET books/read, $default either (so an ID token, with no scope, reaches nothing): the user pool's scopes."
+  }
+
+  assert {
+    condition     = output.token_url == "https://books-${data.aws_caller_identity.current.account_id}.auth.us-east-1.amazoncognito.com/oauth2/token"
+    error_message = "The token URL is the pool's domain in its region."
+  }
+}
+
+run "trusts_another_issuer_when_told" {
+  command = plan
+
+  variables {
+    jwt_issuer       = "https://example.eu.auth0.com/"
+    jwt_audience     = ["https://books.example.com"]
+    api_route_scopes = { "POST /books" = ["books:write"], "GET /books/{id}" = ["books:read"], "$default" = [] }
+  }
+
+  assert {
+    condition     = length(module.identity) == 0 && module.api_gateway.jwt_authorizer.audience == tolist(["https://books.example.com"])
+    error_message = "With jwt_issuer there is no user pool, and the authorizer takes the given audience."
+  }
+
+  assert {
+    condition     = module.api_gateway.jwt_authorizer.route_scopes["POST /books"] == tolist(["books:write"])
+    error_message = "The routes ask for the provider's own scope names."
+  }
+}
+
+run "refuses_an_issuer_without_an_audience" {
+  command = plan
+
+  variables {
+    jwt_issuer = "https://example.eu.auth0.com/"
+  }
+
+  expect_failures = [var.jwt_audience]
+}
+
 # final/tests/iam.rs reads these from the plan: they must be known before apply.
 run "plans_the_granted_actions_as_known_values" {
   command = plan
@@ -189,7 +247,7 @@ run "renders_the_deployer_policy_as_json" {
 
   assert {
     condition = alltrue([
-      for statement in output.policy.Statement : statement.Resource != "*" || can(statement.Condition) || contains(["DescribeLogGroupsHasNoResourceLevelPermissions", "ApiAccessLogDeliveryHasNoResourceLevelPermissions"], statement.Sid)
+      for statement in output.policy.Statement : statement.Resource != "*" || can(statement.Condition) || contains(["DescribeLogGroupsHasNoResourceLevelPermissions", "ApiAccessLogDeliveryHasNoResourceLevelPermissions", "DescribeUserPoolDomainHasNoResourceLevelPermissions"], statement.Sid)
     ])
     error_message = "Resource \"*\" only where the actions have no resource-level permissions, or with a condition."
   }

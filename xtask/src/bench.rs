@@ -316,8 +316,13 @@ fn load_test(tools: &Tools, oha: &Path, harness: &Path, endpoint: &str, plan: Pl
         let runner = stack::start_runner(&functions, endpoint, &outputs, emulator::free_port(), Some(&log))?;
         let baseline_port = emulator::free_port();
         let mut baseline = Command::new(harness);
-        baseline.args(["api-baseline", &baseline_port.to_string()]).stdout(Stdio::null());
+        // Behind the same authorizer as the producer: the token is checked on both sides.
+        baseline
+            .args(["api-baseline", &baseline_port.to_string()])
+            .envs(stack::runner_env(&outputs)?)
+            .stdout(Stdio::null());
         let baseline = stack::Runner::start(&mut baseline, baseline_port)?;
+        let [(_, token), _] = stack::client_tokens(&outputs)?;
         let mut results = serde_json::Map::new();
         for round in 0..plan.load_rounds {
             let mut apis = [("producer", runner.api_url.clone()), ("baseline", baseline.api_url.clone())];
@@ -325,7 +330,7 @@ fn load_test(tools: &Tools, oha: &Path, harness: &Path, endpoint: &str, plan: Pl
                 apis.reverse();
             }
             for (name, url) in apis {
-                let summary = oha_run(oha, &format!("{url}/books"), plan.load_seconds)?;
+                let summary = oha_run(oha, &format!("{url}/books"), &token, plan.load_seconds)?;
                 let list = results.entry(name).or_insert_with(|| Value::Array(Vec::new()));
                 list.as_array_mut().expect("a list").push(summary);
             }
@@ -336,12 +341,14 @@ fn load_test(tools: &Tools, oha: &Path, harness: &Path, endpoint: &str, plan: Pl
     result.and_then(|results| destroyed.map(|()| results))
 }
 
-/// One oha round: requests/s, p50 and p99 in ms, and the answers by status code.
-fn oha_run(oha: &Path, url: &str, seconds: u32) -> Result<Value> {
+/// One oha round, as a caller with `token`: requests/s, p50 and p99 in ms, and the answers by
+/// status code.
+fn oha_run(oha: &Path, url: &str, token: &str, seconds: u32) -> Result<Value> {
     let printed = output(
         Command::new(oha)
             .args(["--no-tui", "--output-format", "json", "-z", &format!("{seconds}s")])
             .args(["-c", &CLIENTS.to_string(), "-m", "POST", "-H", "content-type: application/json"])
+            .args(["-H", &format!("authorization: Bearer {token}")])
             .args(["-d", r#"{"title":"The Left Hand of Darkness","author":"Ursula K. Le Guin","year":1969}"#])
             .arg(url),
     )?;

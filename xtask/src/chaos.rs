@@ -37,6 +37,7 @@ pub fn fault_run(tools: &Tools, endpoint: &str, books: usize) -> Result {
         || terraform.apply_fresh(endpoint, &[MAX_RECEIVE_COUNT]),
     )?;
     let runner_env = serde_json::to_string(&stack::runner_env(&outputs)?)?;
+    let tokens = stack::client_tokens(&outputs)?;
     let text = |name: &str| outputs.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     let run = stage("fault run", &format!("{books} books through faults, then count them"), || {
         run_command(cargo(root).args([
@@ -55,6 +56,7 @@ pub fn fault_run(tools: &Tools, endpoint: &str, books: usize) -> Result {
                 .env("CHAOS_BOOKS", books.to_string())
                 .env("CHAOS_RUNNER", runner)
                 .env("CHAOS_RUNNER_ENV", &runner_env)
+                .envs(tokens)
                 .env("TABLE_NAME", text("table_name"))
                 .env("QUEUE_URL", text("queue_url"))
                 .env("DEAD_LETTER_QUEUE_URL", text("dead_letter_queue_url")),

@@ -44,7 +44,8 @@ pub fn run(cases: usize) -> Result {
         || {
             let runner =
                 stack::start_runner(&functions, emulator.endpoint(), &outputs, emulator::free_port(), None)?;
-            api_as_documented(&tools, &runner.api_url, API_EXAMPLES)
+            let [(_, token), _] = stack::client_tokens(&outputs)?;
+            api_as_documented(&tools, &runner.api_url, &token, API_EXAMPLES)
         },
     );
     let destroyed = stage("terraform destroy", "destroy what the apply created", || {
@@ -53,12 +54,14 @@ pub fn run(cases: usize) -> Result {
     fuzzed.and(destroyed)
 }
 
-/// schemathesis, with `final/openapi.yaml`, against the API at `url`: every phase, every check
-/// but two that do not fit this API, a fixed seed so that a failure runs again the same way.
-pub fn api_as_documented(tools: &Tools, url: &str, examples: usize) -> Result {
+/// schemathesis, with `final/openapi.yaml`, against the API at `url`, as a caller with `token`:
+/// every phase, every check but two that do not fit this API, a fixed seed so that a failure
+/// runs again the same way.
+pub fn api_as_documented(tools: &Tools, url: &str, token: &str, examples: usize) -> Result {
     run_command(
         std::process::Command::new(&tools.schemathesis)
             .args(["run", "final/openapi.yaml", "--url", url, "--checks", "all"])
+            .args(["--header", &format!("Authorization: Bearer {token}")])
             // A 202 means queued, not stored: the GET its link leads to is 404 until the consumer
             // has stored the book, as documented. And a book valid by the schema can still be
             // 422: an ISBN's check digit and "no later than next year" are beyond JSON Schema.

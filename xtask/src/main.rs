@@ -77,6 +77,20 @@ enum Task {
         #[arg(long, value_name = "NN|workshop")]
         step: Option<String>,
     },
+    /// Print an access token the running local stack (`cargo xtask local`) accepts, as its
+    /// issuer would sign one: TOKEN=$(cargo xtask token).
+    Token {
+        /// A scope the token holds (repeat it for more); every scope the API's routes ask for
+        /// when none is given.
+        #[arg(long, value_name = "SCOPE")]
+        scope: Vec<String>,
+        /// Who the token is for (its sub claim): the caller the API records.
+        #[arg(long, value_name = "NAME", default_value = "local-user")]
+        subject: String,
+        /// How long it is valid.
+        #[arg(long, value_name = "N", default_value_t = 60)]
+        minutes: u32,
+    },
     /// Build the Lambda zips with cargo-lambda and record them for Terraform.
     Package {
         /// The functions' architecture: x86_64 is what this machine's toolchain builds; arm64
@@ -142,6 +156,7 @@ fn main() -> ExitCode {
         Task::Local { api_port, emulator_port, step } => {
             stack::run_local(stack::Ports { api: api_port, emulator: emulator_port, step })
         }
+        Task::Token { scope, subject, minutes } => stack::print_token(&subject, &scope, minutes),
         Task::Package { arch, step } => package_functions(step.as_deref())
             .and_then(|functions| package::build(&setup::run()?, arch, &functions)),
         Task::Chaos { books } => chaos::run(books),

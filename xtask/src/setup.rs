@@ -196,10 +196,15 @@ fn install(env: &PythonEnv) -> Result<PathBuf> {
 
 /// Writes the Terraform CLI configuration every xtask run uses, and says which provider
 /// source it chose.
+/// Where xtask keeps Terraform's CLI configuration.
+pub fn terraform_rc_path(root: &Path) -> PathBuf {
+    root.join("target").join("xtask").join("terraform.rc")
+}
+
 fn write_terraform_rc(root: &Path) -> Result<PathBuf> {
-    let dir = root.join("target").join("xtask");
-    std::fs::create_dir_all(&dir).map_err(|e| anyhow!("could not create {}: {e}", dir.display()))?;
-    let path = dir.join("terraform.rc");
+    let path = terraform_rc_path(root);
+    let dir = path.parent().unwrap_or(root);
+    std::fs::create_dir_all(dir).map_err(|e| anyhow!("could not create {}: {e}", dir.display()))?;
     // Outside target/, so `cargo clean` keeps it. Without a lock file (each emulator run's
     // init has none) Terraform uses the cache only when told it may.
     let cache = plugin_cache(root);

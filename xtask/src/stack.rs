@@ -161,7 +161,12 @@ impl Terraform {
                 .args(self.emulator_vars())
                 .args(vars.iter().flat_map(|var| ["-var", var])),
         )?;
-        let json = output(emulator_env(&mut self.command(), endpoint).args(["output", "-json"]))?;
+        self.outputs()
+    }
+
+    /// The outputs of what is applied now (read from the state: nothing is asked of AWS).
+    pub fn outputs(&self) -> Result<BTreeMap<String, Value>> {
+        let json = output(self.command().args(["output", "-json"]))?;
         let outputs: BTreeMap<String, Value> =
             serde_json::from_str(&json).map_err(|e| anyhow!("terraform output is not JSON: {e}"))?;
         Ok(outputs.into_iter().map(|(name, output)| (name, output["value"].clone())).collect())
@@ -178,8 +183,17 @@ impl Terraform {
 
 /// The Terraform root that deploys `final/`, set up for the emulator.
 pub fn final_root(tools: &Tools) -> Terraform {
+    final_root_with(tools.terraform_rc.clone())
+}
+
+fn final_root_with(rc: PathBuf) -> Terraform {
     let root = emulator::repo_root();
-    Terraform::new(root.join("terraform"), emulator::data_dir().join("terraform").join("final"), tools)
+    Terraform {
+        dir: root.join("terraform"),
+        data_dir: emulator::data_dir().join("terraform").join("final"),
+        rc,
+        packages: None,
+    }
 }
 
 /// The root a person applies once per account before the deploy pipeline's first run.
@@ -437,9 +451,95 @@ pub fn runner_env(outputs: &BTreeMap<String, Value>) -> Result<BTreeMap<String, 
     }
     for (name, value) in outputs.get("local_runner_settings").and_then(Value::as_object).into_iter().flatten()
     {
-        env.insert(name.clone(), value.to_string());
+        let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+        env.insert(name.clone(), value);
+    }
+    // An API behind a JWT authorizer: the front checks tokens of the local issuer in its place.
+    if env.get("LOCAL_JWT_AUTHORIZER").is_some_and(|settings| settings != "null") {
+        env.insert("LOCAL_ISSUER_KEY".to_owned(), local_issuer_key().display().to_string());
+    } else {
+        env.remove("LOCAL_JWT_AUTHORIZER");
     }
     Ok(env)
+}
+
+/// The local issuer's key: the local runner's front trusts it, [`token`] signs with it.
+fn local_issuer_key() -> PathBuf {
+    emulator::repo_root().join("target").join("local-issuer").join("private-key.pem")
+}
+
+/// An access token the local runner's front accepts for the API `outputs` describe, for
+/// `subject`, holding `scopes` (every scope the API's routes ask for, when empty), valid for
+/// `minutes`. `lambda-local` signs it (`local-token`): xtask itself stays free of crypto.
+pub fn token(
+    outputs: &BTreeMap<String, Value>,
+    subject: &str,
+    scopes: &[String],
+    minutes: u32,
+) -> Result<String> {
+    let env = runner_env(outputs)?;
+    let settings = env
+        .get("LOCAL_JWT_AUTHORIZER")
+        .context("this API has no JWT authorizer (local_runner_settings names none), so it needs no token")?;
+    let scopes = match scopes {
+        [] => api_scopes(settings)?,
+        scopes => scopes.to_vec(),
+    };
+    let root = emulator::repo_root();
+    run_command(cargo(root).args(["build", "--quiet", "--package", "lambda-local", "--bin", "local-token"]))?;
+    let bin = root.join("target").join("debug").join(format!("local-token{}", std::env::consts::EXE_SUFFIX));
+    let token = output(Command::new(bin).envs(env).arg(subject).arg(minutes.to_string()).args(&scopes))?;
+    Ok(token.trim().to_owned())
+}
+
+/// The scopes the API `outputs` describe asks of a route (`GET /books/{id}`).
+pub fn route_scopes(outputs: &BTreeMap<String, Value>, route: &str) -> Result<Vec<String>> {
+    let env = runner_env(outputs)?;
+    let settings: Value =
+        serde_json::from_str(env.get("LOCAL_JWT_AUTHORIZER").context("the API has no JWT authorizer")?)?;
+    let scopes = settings["route_scopes"][route].as_array().with_context(|| format!("no route {route}"))?;
+    Ok(scopes.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+}
+
+/// What a client of the local stack sends: `BOOKS_API_TOKEN` (every scope) and
+/// `BOOKS_API_READ_TOKEN` (what `GET /books/{id}` asks, alone), valid for a long run.
+pub fn client_tokens(outputs: &BTreeMap<String, Value>) -> Result<[(&'static str, String); 2]> {
+    let read = route_scopes(outputs, "GET /books/{id}")?;
+    Ok([
+        ("BOOKS_API_TOKEN", token(outputs, "test-client", &[], 240)?),
+        ("BOOKS_API_READ_TOKEN", token(outputs, "test-reader", &read, 240)?),
+    ])
+}
+
+/// Every scope the routes of an authorizer's settings (`LOCAL_JWT_AUTHORIZER`) ask for.
+fn api_scopes(settings: &str) -> Result<Vec<String>> {
+    let settings: Value = serde_json::from_str(settings)?;
+    let scopes: std::collections::BTreeSet<String> = settings["route_scopes"]
+        .as_object()
+        .context("LOCAL_JWT_AUTHORIZER names no route_scopes")?
+        .values()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    Ok(scopes.into_iter().collect())
+}
+
+/// `cargo xtask token`: a token for the local stack that `cargo xtask local` applied, alone on
+/// stdout, so that `TOKEN=$(cargo xtask token)` keeps it. (No setup: `cargo xtask local`
+/// did it, and reading outputs asks nothing of the provider.)
+pub fn print_token(subject: &str, scopes: &[String], minutes: u32) -> Result {
+    let root = final_root_with(setup::terraform_rc_path(emulator::repo_root()));
+    let no_stack =
+        || anyhow!("no local stack is applied: start `cargo xtask local` (in another terminal) first");
+    // Without a state, `terraform output` would complain of an uninitialized backend instead.
+    let outputs = if root.state().exists() { root.outputs()? } else { BTreeMap::new() };
+    if outputs.is_empty() {
+        return Err(no_stack());
+    }
+    println!("{}", token(&outputs, subject, scopes, minutes)?);
+    Ok(())
 }
 
 /// Builds and starts `final/`'s local runner, wired to the applied outputs, and waits until
@@ -496,9 +596,10 @@ pub fn run_local(ports: Ports) -> Result {
          \x20 API:       {api}\n\
          \x20 emulator:  {endpoint}  (AWS_ENDPOINT_URL for the AWS CLI or SDKs, with any dummy credentials)\n\
          \x20 table:     {table}\n\n\
-         Try it:\n\
-         \x20 curl -i -X POST {api}/books -H 'content-type: application/json' -d '{{\"title\":\"Dune\",\"author\":\"Frank Herbert\"}}'\n\
-         \x20 curl -i {api}/books/<id from the answer>\n\n\
+         Try it (the API takes a token, as on AWS; this one holds both scopes for an hour):\n\
+         \x20 TOKEN=$(cargo xtask token)\n\
+         \x20 curl -i -X POST {api}/books -H \"authorization: Bearer $TOKEN\" -H 'content-type: application/json' -d '{{\"title\":\"Dune\",\"author\":\"Frank Herbert\"}}'\n\
+         \x20 curl -i {api}/books/<id from the answer> -H \"authorization: Bearer $TOKEN\"\n\n\
          Press Ctrl-C to stop everything (what was applied is destroyed first).",
         api = runner.api_url,
     );

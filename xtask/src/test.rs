@@ -210,6 +210,7 @@ fn system(tools: &setup::Tools, endpoint: &str) -> Result {
         || {
             let runner =
                 stack::start_runner(&functions, endpoint, &outputs, emulator::free_port(), Some(&log))?;
+            let tokens = stack::client_tokens(&outputs)?;
             let text = |name: &str| outputs.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
             let end_to_end = |test: &str| {
                 run_command(
@@ -226,6 +227,7 @@ fn system(tools: &setup::Tools, endpoint: &str) -> Result {
                         ])
                         .args([test, "--nocapture"])
                         .env("BOOKS_API_URL", &runner.api_url)
+                        .envs(tokens.clone())
                         .env("TABLE_NAME", text("table_name"))
                         .env("QUEUE_URL", text("queue_url"))
                         .env("DEAD_LETTER_QUEUE_URL", text("dead_letter_queue_url")),
@@ -237,7 +239,7 @@ fn system(tools: &setup::Tools, endpoint: &str) -> Result {
             end_to_end("posted_books_are_stored_once_and_poison_is_dead_lettered")?;
             logged_with_request_id(&log, "book queued")?;
             // Last: the books it posts would change what the test above counts.
-            fuzz::api_as_documented(tools, &runner.api_url, fuzz::API_EXAMPLES_IN_TEST)
+            fuzz::api_as_documented(tools, &runner.api_url, &tokens[0].1, fuzz::API_EXAMPLES_IN_TEST)
         },
     );
     let destroy =

@@ -13,3 +13,8 @@ output "access_log_group_name" {
   description = "Name of the access log group."
   value       = aws_cloudwatch_log_group.access.name
 }
+
+output "jwt_authorizer" {
+  description = "What the API's JWT authorizer checks (issuer, audience, and the scopes of each route), or null when the API is public: what the local runner's front checks in its place."
+  value       = var.jwt_authorizer == null ? null : merge(var.jwt_authorizer, { route_scopes = var.route_scopes })
+}

@@ -18,6 +18,36 @@ variable "producer_function_name" {
   type        = string
 }
 
+variable "jwt_authorizer" {
+  description = "Who may call the API: tokens of this issuer (an OpenID Connect provider's base URL, e.g. https://cognito-idp.<region>.amazonaws.com/<user-pool-id>) for one of these audiences (aud, or client_id when a token has no aud). null leaves every route public."
+  type = object({
+    issuer   = string
+    audience = list(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.jwt_authorizer == null ? true : startswith(var.jwt_authorizer.issuer, "https://") && length(var.jwt_authorizer.audience) > 0
+    error_message = "The issuer is an https:// URL (API Gateway fetches its keys from there) and the audience names at least one value."
+  }
+}
+
+variable "route_scopes" {
+  description = "Scopes a token must hold one of, per route, when there is a jwt_authorizer; an empty list asks for a valid token alone. The defaults are the scopes the reference deployment's Cognito resource server defines."
+  type        = map(list(string))
+  nullable    = false
+  default = {
+    "POST /books"     = ["books/write"]
+    "GET /books/{id}" = ["books/read"]
+    "$default"        = ["books/read", "books/write"]
+  }
+
+  validation {
+    condition     = setunion(keys(var.route_scopes), ["POST /books", "GET /books/{id}", "$default"]) == toset(keys(var.route_scopes)) && length(var.route_scopes) == 3
+    error_message = "route_scopes names exactly the API's routes: \"POST /books\", \"GET /books/{id}\" and \"$default\"."
+  }
+}
+
 variable "throttling_burst_limit" {
   description = "Most requests each route admits in a burst (the stage's default route settings, applied to every route separately, not to the API as a whole)."
   type        = number
