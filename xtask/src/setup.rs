@@ -48,8 +48,9 @@ const MIRROR_DIRS: [&str; 5] = [
 ];
 
 /// Cargo-installed tools: (crate, version). mdBook 0.5 changed the preprocessor protocol;
-/// mdbook-mermaid 0.17 is the release that speaks it.
-const CARGO_TOOLS: [(&str, &str); 2] = [("mdbook", "0.5.4"), ("mdbook-mermaid", "0.17.1")];
+/// mdbook-mermaid 0.17 is the release that speaks it. Its lock file builds it against mdBook
+/// 0.5.0, and it warns on every build unless it is called by exactly that version: hence 0.5.0.
+const CARGO_TOOLS: [(&str, &str); 2] = [("mdbook", "0.5.0"), ("mdbook-mermaid", "0.17.1")];
 
 /// What only `cargo xtask bench` needs, installed by it (so `cargo xtask test` never waits for
 /// it): the HTTP load generator.
