@@ -26,6 +26,7 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
 
+use crate::Handler;
 use crate::authorizer::{JwtAuthorizer, Verdict};
 
 /// API Gateway refuses request payloads over 10 MB before they reach the function.
@@ -59,11 +60,12 @@ impl HttpFront {
     }
 
     /// Serves requests on `listener` with `handler`, until the task is dropped.
-    pub async fn serve<H, F>(&self, listener: TcpListener, region: String, handler: H) -> Result<(), Error>
-    where
-        H: Fn(Request) -> F + Send + Sync + 'static,
-        F: Future<Output = Result<Response<Body>, Error>> + Send + 'static,
-    {
+    pub async fn serve(
+        &self,
+        listener: TcpListener,
+        region: String,
+        handler: impl Handler<Request, Response<Body>>,
+    ) -> Result<(), Error> {
         tracing::info!(url = %format!("http://{}", self.addr), "API listening");
         let (handler, front, region) = (Arc::new(handler), Arc::new(self.clone()), Arc::<str>::from(region));
         serve_connections(listener, move |client, request| {
@@ -73,17 +75,13 @@ impl HttpFront {
         .await
     }
 
-    async fn invoke<H, F>(
+    async fn invoke(
         &self,
         region: &str,
         client: SocketAddr,
         request: hyper::Request<Incoming>,
-        handler: Arc<H>,
-    ) -> hyper::Response<Full<Bytes>>
-    where
-        H: Fn(Request) -> F + Send + Sync + 'static,
-        F: Future<Output = Result<Response<Body>, Error>> + Send + 'static,
-    {
+        handler: Arc<impl Handler<Request, Response<Body>>>,
+    ) -> hyper::Response<Full<Bytes>> {
         let (parts, body) = request.into_parts();
         let Ok(body) = Limited::new(body, MAX_PAYLOAD_BYTES).collect().await.map(|b| b.to_bytes()) else {
             return gateway_answer(413, "Request Entity Too Large");
@@ -100,7 +98,7 @@ impl HttpFront {
             }
         };
         let (context, span) = crate::invocation_context(&self.function_name, region, self.timeout);
-        let mut adapter = Adapter::from(service_fn(move |request| handler(request)));
+        let mut adapter = Adapter::from(service_fn(move |request| handler.invoke(request)));
         let invocation = async move { adapter.call(LambdaEvent::new(request, context)).await };
         match crate::invoke_guarded(self.timeout, span, invocation).await {
             Ok(response) => match serde_json::to_value(response) {

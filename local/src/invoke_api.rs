@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,13 +19,14 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
+use crate::Handler;
 use crate::http_front::{BindError, serve_connections};
 
 /// Lambda refuses synchronous invocation payloads over 6 MB.
 const MAX_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
 
-type Invocation = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send>>;
-type Function = Arc<dyn Fn(LambdaEvent<Value>) -> Invocation + Send + Sync>;
+/// A function as served here: its event and answer as JSON.
+type Function = Arc<dyn Handler<LambdaEvent<Value>, Value>>;
 
 /// The functions served, by name, each with its timeout.
 #[derive(Clone)]
@@ -43,21 +43,24 @@ impl InvokeApi {
 
     /// Adds a function: its event is read from the request body as Lambda's runtime would read
     /// it (an event that does not fit `E` is an invocation error), its answer written as JSON.
-    pub fn function<H, E, R, F>(mut self, name: &str, timeout: Duration, handler: H) -> Self
+    pub fn function<Event, Answer>(
+        mut self,
+        name: &str,
+        timeout: Duration,
+        handler: impl Handler<LambdaEvent<Event>, Answer>,
+    ) -> Self
     where
-        H: Fn(LambdaEvent<E>) -> F + Send + Sync + 'static,
-        E: DeserializeOwned + Send + 'static,
-        R: Serialize + Send + 'static,
-        F: Future<Output = Result<R, Error>> + Send + 'static,
+        Event: DeserializeOwned + Send + 'static,
+        Answer: Serialize + Send + 'static,
     {
         let handler = Arc::new(handler);
         let function: Function = Arc::new(move |event: LambdaEvent<Value>| {
             let handler = handler.clone();
-            Box::pin(async move {
-                let payload: E = serde_json::from_value(event.payload)?;
-                let answer = handler(LambdaEvent::new(payload, event.context)).await?;
+            async move {
+                let payload: Event = serde_json::from_value(event.payload)?;
+                let answer = handler.invoke(LambdaEvent::new(payload, event.context)).await?;
                 Ok(serde_json::to_value(answer)?)
-            })
+            }
         });
         self.functions.insert(name.to_owned(), (timeout, function));
         self
@@ -115,7 +118,7 @@ impl InvokeApi {
             }
         };
         let (context, span) = crate::invocation_context(name, &self.region, *timeout);
-        match crate::invoke_guarded(*timeout, span, function(LambdaEvent::new(event, context))).await {
+        match crate::invoke_guarded(*timeout, span, function.invoke(LambdaEvent::new(event, context))).await {
             Ok(response) => answer(200, response, None),
             Err(failure) => {
                 tracing::error!(function = %name, %failure, "invocation failed");

@@ -10,6 +10,7 @@
 //! there.
 
 pub mod authorizer;
+mod handler;
 pub mod http_front;
 pub mod invoke_api;
 pub mod runtime_api;
@@ -28,6 +29,7 @@ use tracing::{Instrument, Span};
 
 use authorizer::{AuthorizerSettings, JwtAuthorizer, LocalIssuer};
 
+pub use handler::Handler;
 pub use http_front::HttpFront;
 pub use invoke_api::InvokeApi;
 pub use sqs_poller::SqsEventSource;
@@ -118,13 +120,12 @@ fn env_or<T: std::str::FromStr>(
 }
 
 /// Serves the HTTP handler and polls the queue for the SQS handler until Ctrl-C or SIGTERM.
-pub async fn run<H, HF, S, SF>(config: LocalConfig, sdk: &SdkConfig, http: H, sqs: S) -> Result<(), Error>
-where
-    H: Fn(Request) -> HF + Send + Sync + 'static,
-    HF: Future<Output = Result<Response<Body>, Error>> + Send + 'static,
-    S: Fn(LambdaEvent<SqsEvent>) -> SF + Send + Sync + 'static,
-    SF: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
-{
+pub async fn run(
+    config: LocalConfig,
+    sdk: &SdkConfig,
+    http: impl Handler<Request, Response<Body>>,
+    sqs: impl Handler<LambdaEvent<SqsEvent>, SqsBatchResponse>,
+) -> Result<(), Error> {
     let listener = config.front.bind().await?;
     let region = region(sdk);
     let front = config.front.serve(listener, region.clone(), http);
@@ -135,19 +136,15 @@ where
 /// Serves both functions on the Lambda Invoke API (at the front's address, with the same
 /// timeouts) and polls the queue for the consumer, until Ctrl-C or SIGTERM: the functions
 /// before an API Gateway stands in front of the producer.
-pub async fn run_invoke_api<P, PE, PR, PF, C, CF>(
+pub async fn run_invoke_api<Event, Answer>(
     config: LocalConfig,
     sdk: &SdkConfig,
-    producer: P,
-    consumer: C,
+    producer: impl Handler<LambdaEvent<Event>, Answer>,
+    consumer: impl Handler<LambdaEvent<SqsEvent>, SqsBatchResponse> + Clone,
 ) -> Result<(), Error>
 where
-    P: Fn(LambdaEvent<PE>) -> PF + Send + Sync + 'static,
-    PE: serde::de::DeserializeOwned + Send + 'static,
-    PR: serde::Serialize + Send + 'static,
-    PF: Future<Output = Result<PR, Error>> + Send + 'static,
-    C: Fn(LambdaEvent<SqsEvent>) -> CF + Clone + Send + Sync + 'static,
-    CF: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
+    Event: serde::de::DeserializeOwned + Send + 'static,
+    Answer: serde::Serialize + Send + 'static,
 {
     let LocalConfig { front, source } = config;
     let region = region(sdk);

@@ -18,6 +18,8 @@ use aws_sdk_sqs::types::{
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use lambda_runtime::{Error, LambdaEvent};
+
+use crate::Handler;
 use serde_json::{Map, Value, json};
 
 /// SQS returns at most this many messages per `ReceiveMessage`.
@@ -40,11 +42,12 @@ pub struct SqsEventSource {
 
 impl SqsEventSource {
     /// Polls forever (until the task is dropped), invoking `handler` with each batch.
-    pub async fn poll<H, F>(&self, client: Client, region: String, handler: H) -> Result<(), Error>
-    where
-        H: Fn(LambdaEvent<SqsEvent>) -> F + Send + Sync + 'static,
-        F: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
-    {
+    pub async fn poll(
+        &self,
+        client: Client,
+        region: String,
+        handler: impl Handler<LambdaEvent<SqsEvent>, SqsBatchResponse>,
+    ) -> Result<(), Error> {
         // A long poll outlasts the short timeouts the functions' own calls use.
         let long_poll = Duration::from_secs(LONG_POLL_SECONDS as u64 + 10);
         let timeouts = aws_sdk_sqs::config::timeout::TimeoutConfig::builder()
@@ -118,17 +121,14 @@ impl SqsEventSource {
         Ok(batch)
     }
 
-    async fn invoke<H, F>(
+    async fn invoke(
         &self,
         client: &Client,
         region: &str,
         queue_arn: &str,
         messages: &[Message],
-        handler: &H,
-    ) where
-        H: Fn(LambdaEvent<SqsEvent>) -> F,
-        F: Future<Output = Result<SqsBatchResponse, Error>> + Send + 'static,
-    {
+        handler: &impl Handler<LambdaEvent<SqsEvent>, SqsBatchResponse>,
+    ) {
         let event = match sqs_event(messages, queue_arn, region) {
             Ok(event) => event,
             Err(error) => {
@@ -137,16 +137,15 @@ impl SqsEventSource {
             }
         };
         let (context, span) = crate::invocation_context(&self.function_name, region, self.timeout);
-        let response = match crate::invoke_guarded(
-            self.timeout,
-            span,
-            handler(LambdaEvent::new(event, context)),
-        )
-        .await
-        {
-            Ok(response) => response,
-            Err(failure) => return tracing::error!(%failure, "invocation failed; the batch will be retried"),
-        };
+        let response =
+            match crate::invoke_guarded(self.timeout, span, handler.invoke(LambdaEvent::new(event, context)))
+                .await
+            {
+                Ok(response) => response,
+                Err(failure) => {
+                    return tracing::error!(%failure, "invocation failed; the batch will be retried");
+                }
+            };
         let failed: HashSet<&str> =
             response.batch_item_failures.iter().map(|failure| failure.item_identifier.as_str()).collect();
         let ids: HashSet<&str> = messages.iter().filter_map(|m| m.message_id.as_deref()).collect();
