@@ -5,7 +5,7 @@
 //! nothing between runs, and moto cannot update an API Gateway stage in place).
 
 use anyhow::{Context, anyhow};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -468,62 +468,70 @@ fn local_issuer_key() -> PathBuf {
     emulator::repo_root().join("target").join("local-issuer").join("private-key.pem")
 }
 
-/// An access token the local runner's front accepts for the API `outputs` describe, for
-/// `subject`, holding `scopes` (every scope the API's routes ask for, when empty), valid for
-/// `minutes`. `lambda-local` signs it (`local-token`): xtask itself stays free of crypto.
-pub fn token(
-    outputs: &BTreeMap<String, Value>,
-    subject: &str,
-    scopes: &[String],
-    minutes: u32,
-) -> Result<String> {
-    let env = runner_env(outputs)?;
-    let settings = env
-        .get("LOCAL_JWT_AUTHORIZER")
-        .context("this API has no JWT authorizer (local_runner_settings names none), so it needs no token")?;
-    let scopes = match scopes {
-        [] => api_scopes(settings)?,
-        scopes => scopes.to_vec(),
-    };
+/// The API's JWT authorizer as the local runner applies it (`LOCAL_JWT_AUTHORIZER` in
+/// `local_runner_settings`), read once from the outputs: what its tokens are signed with, and
+/// the scopes each route asks for.
+struct LocalAuthorizer {
+    runner_env: BTreeMap<String, String>,
+    route_scopes: BTreeMap<String, Vec<String>>,
+}
+
+impl LocalAuthorizer {
+    fn of(outputs: &BTreeMap<String, Value>) -> Result<Self> {
+        let runner_env = runner_env(outputs)?;
+        let settings = runner_env.get("LOCAL_JWT_AUTHORIZER").context(
+            "this API has no JWT authorizer (local_runner_settings names none), so it needs no token",
+        )?;
+        let settings: Value = serde_json::from_str(settings)?;
+        let route_scopes = serde_json::from_value(settings["route_scopes"].clone())
+            .context("LOCAL_JWT_AUTHORIZER names no route_scopes")?;
+        Ok(LocalAuthorizer { runner_env, route_scopes })
+    }
+
+    /// The scopes a route (`GET /books/{id}`) asks for.
+    fn scopes_of(&self, route: &str) -> Result<&[String]> {
+        self.route_scopes.get(route).map(Vec::as_slice).with_context(|| format!("no route {route}"))
+    }
+
+    /// An access token the front accepts, for `subject`, holding `scopes` (every scope the
+    /// routes ask for, when empty), valid for `minutes`. `lambda-local` signs it
+    /// (`local-token`): xtask itself stays free of crypto.
+    fn token(&self, subject: &str, scopes: &[String], minutes: u32) -> Result<String> {
+        let every_scope: BTreeSet<&String> = self.route_scopes.values().flatten().collect();
+        let scopes: Vec<&String> =
+            if scopes.is_empty() { every_scope.into_iter().collect() } else { scopes.iter().collect() };
+        let token = output(
+            Command::new(local_token_bin()?)
+                .envs(&self.runner_env)
+                .arg(subject)
+                .arg(minutes.to_string())
+                .args(scopes),
+        )?;
+        Ok(token.trim().to_owned())
+    }
+}
+
+/// `lambda-local`'s `local-token`, built once per run of xtask.
+fn local_token_bin() -> Result<PathBuf> {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    if let Some(bin) = BUILT.get() {
+        return Ok(bin.clone());
+    }
     let root = emulator::repo_root();
     run_command(cargo(root).args(["build", "--quiet", "--package", "lambda-local", "--bin", "local-token"]))?;
     let bin = root.join("target").join("debug").join(format!("local-token{}", std::env::consts::EXE_SUFFIX));
-    let token = output(Command::new(bin).envs(env).arg(subject).arg(minutes.to_string()).args(&scopes))?;
-    Ok(token.trim().to_owned())
-}
-
-/// The scopes the API `outputs` describe asks of a route (`GET /books/{id}`).
-pub fn route_scopes(outputs: &BTreeMap<String, Value>, route: &str) -> Result<Vec<String>> {
-    let env = runner_env(outputs)?;
-    let settings: Value =
-        serde_json::from_str(env.get("LOCAL_JWT_AUTHORIZER").context("the API has no JWT authorizer")?)?;
-    let scopes = settings["route_scopes"][route].as_array().with_context(|| format!("no route {route}"))?;
-    Ok(scopes.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+    Ok(BUILT.get_or_init(|| bin).clone())
 }
 
 /// What a client of the local stack sends: `BOOKS_API_TOKEN` (every scope) and
 /// `BOOKS_API_READ_TOKEN` (what `GET /books/{id}` asks, alone), valid for a long run.
 pub fn client_tokens(outputs: &BTreeMap<String, Value>) -> Result<[(&'static str, String); 2]> {
-    let read = route_scopes(outputs, "GET /books/{id}")?;
+    let authorizer = LocalAuthorizer::of(outputs)?;
+    let read = authorizer.scopes_of("GET /books/{id}")?;
     Ok([
-        ("BOOKS_API_TOKEN", token(outputs, "test-client", &[], 240)?),
-        ("BOOKS_API_READ_TOKEN", token(outputs, "test-reader", &read, 240)?),
+        ("BOOKS_API_TOKEN", authorizer.token("test-client", &[], 240)?),
+        ("BOOKS_API_READ_TOKEN", authorizer.token("test-reader", read, 240)?),
     ])
-}
-
-/// Every scope the routes of an authorizer's settings (`LOCAL_JWT_AUTHORIZER`) ask for.
-fn api_scopes(settings: &str) -> Result<Vec<String>> {
-    let settings: Value = serde_json::from_str(settings)?;
-    let scopes: std::collections::BTreeSet<String> = settings["route_scopes"]
-        .as_object()
-        .context("LOCAL_JWT_AUTHORIZER names no route_scopes")?
-        .values()
-        .filter_map(Value::as_array)
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect();
-    Ok(scopes.into_iter().collect())
 }
 
 /// `cargo xtask token`: a token for the local stack that `cargo xtask local` applied, alone on
@@ -538,7 +546,7 @@ pub fn print_token(subject: &str, scopes: &[String], minutes: u32) -> Result {
     if outputs.is_empty() {
         return Err(no_stack());
     }
-    println!("{}", token(&outputs, subject, scopes, minutes)?);
+    println!("{}", LocalAuthorizer::of(&outputs)?.token(subject, scopes, minutes)?);
     Ok(())
 }
 
