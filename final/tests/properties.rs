@@ -2,8 +2,10 @@
 //! path, headers and body, is answered without a panic or a 5xx; a 4xx never queues anything
 //! and says why; a 202 queues exactly one message.
 //!
+//! AWS is in memory here (`common/memory.rs`): a 4xx never calls it, and a 202 needs only its
+//! yes, so the emulator would add nothing but time; the handler tests show the rest on it.
 //! 256 cases per property in `cargo test`; `cargo xtask fuzz` runs as many as it is told (it
-//! sets `PROPTEST_CASES`). A failing case is saved, shrunk, in `properties.proptest-regressions`,
+//! sets `PROPTEST_CASES`), optimised. A failing case is saved, shrunk, in `properties.proptest-regressions`,
 //! which is committed: from then on it runs first, every time, as a regression test.
 
 mod common;
@@ -17,7 +19,7 @@ use common::{CountOutputs, Fixture, api_request};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
-/// A runtime, a producer on its own fresh queue, and its count of sent messages.
+/// A runtime, a producer on AWS in memory, and its count of sent messages.
 struct Subject {
     runtime: tokio::runtime::Runtime,
     producer: Producer,
@@ -29,7 +31,7 @@ thread_local! {
     static SUBJECT: Subject = {
         let runtime = tokio::runtime::Runtime::new().expect("a runtime");
         let (producer, sends) = runtime.block_on(async {
-            let fixture = Fixture::new().await;
+            let fixture = Fixture::in_memory().await;
             let (counter, sends) = CountOutputs::<SendMessageOutput>::new();
             (Producer::new(fixture.queue_with(counter), fixture.store(), fixture.idempotency()), sends)
         });

@@ -1,9 +1,11 @@
-//! What the integration tests share: a fresh queue and table on the emulator, requests and
-//! events as Lambda delivers them, and SDK interceptors that count or disturb AWS calls.
+//! What the integration tests share: a fresh queue and table on the emulator (or AWS in
+//! memory, for the property tests), requests and events as Lambda delivers them, and SDK
+//! interceptors that count or disturb AWS calls.
 
 #![allow(dead_code)] // each test crate uses its own part of this module
 
 mod fail_writes;
+mod memory;
 
 #[allow(unused_imports)] // only some test crates disturb DynamoDB
 pub use fail_writes::FailWrites;
@@ -52,6 +54,16 @@ impl Fixture {
         let idempotency_table = emulator::fresh_table(&dynamodb).await;
         let created = sqs.create_queue().queue_name(&table).send().await;
         let queue_url = created.expect("queue created").queue_url.expect("a URL");
+        Fixture { sdk, sqs, dynamodb, queue_url, table, idempotency_table }
+    }
+
+    /// A queue and tables in memory (see `memory.rs`): what the producer sends is taken, and
+    /// nothing is ever found; [`Fixture::queued`] and [`Fixture::item`] have nothing to read.
+    pub async fn in_memory() -> Self {
+        let sdk = memory::sdk_config().await;
+        let (sqs, dynamodb) = (aws_sdk_sqs::Client::new(&sdk), aws_sdk_dynamodb::Client::new(&sdk));
+        let queue_url = "https://sqs.us-east-1.amazonaws.com/123456789012/books".to_owned();
+        let (table, idempotency_table) = ("books".to_owned(), "idempotency".to_owned());
         Fixture { sdk, sqs, dynamodb, queue_url, table, idempotency_table }
     }
 
