@@ -12,6 +12,11 @@ locals {
     placeholder = try(local.built.placeholder, false)
   }
 
+  log_group_arns = {
+    for function in ["producer", "consumer"] :
+    function => "arn:aws:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.name_prefix}-${function}"
+  }
+
   # AWS's guidance for a Lambda event source: hide a received message for six times the
   # function's timeout, plus the time the batch may wait to fill.
   visibility_timeout_seconds = coalesce(
@@ -47,7 +52,9 @@ module "sqs" {
 }
 
 # The table actions are the calls final/'s code makes, as plain lists: a test of final/
-# compares them with the lists declared next to those calls.
+# compares them with the lists declared next to those calls. The log groups are granted by the
+# names the lambdas module gives them (Lambda's own, /aws/lambda/<function name>), known before
+# they exist, so the roles need nothing from the lambdas module, which needs the roles.
 module "iam" {
   source = "./modules/iam"
 
@@ -58,8 +65,8 @@ module "iam" {
   consumer_table_actions    = ["dynamodb:PutItem"]
   idempotency_table_arn     = module.idempotency_table.table_arn
   idempotency_table_actions = ["dynamodb:GetItem", "dynamodb:PutItem"]
-  producer_log_group_arn    = module.lambdas.producer_log_group_arn
-  consumer_log_group_arn    = module.lambdas.consumer_log_group_arn
+  producer_log_group_arn    = local.log_group_arns.producer
+  consumer_log_group_arn    = local.log_group_arns.consumer
 }
 
 module "lambdas" {

@@ -206,6 +206,20 @@ run "refuses_an_issuer_without_an_audience" {
   expect_failures = [var.jwt_audience]
 }
 
+# The roles are granted the log groups by name, before those exist (main.tf says why): the
+# names granted must be the ones the lambdas module creates and the functions log to.
+run "grants_each_role_the_log_group_its_function_logs_to" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for function in ["producer", "consumer"] :
+      endswith(local.log_group_arns[function], ":log-group:${module.lambdas["${function}_log_group_name"]}")
+    ])
+    error_message = "Each role is granted the log group the lambdas module creates for its function."
+  }
+}
+
 # final/tests/iam.rs reads these from the plan: they must be known before apply.
 run "plans_the_granted_actions_as_known_values" {
   command = plan

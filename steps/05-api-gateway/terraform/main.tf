@@ -32,15 +32,24 @@ module "sqs" {
 }
 # ANCHOR_END: sqs
 
+# ANCHOR: data
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+# ANCHOR_END: data
+
 # ANCHOR: iam
+# The lambdas module creates the functions' log groups under the names Lambda gives them, so
+# their ARNs are known before they exist, as in step 03: the roles need nothing from the
+# lambdas module, which needs the roles.
 module "iam" {
   source = "../../../terraform/modules/iam"
 
   name_prefix            = var.name_prefix
   queue_arn              = module.sqs.queue_arn
   table_arn              = module.dynamodb.table_arn
-  producer_log_group_arn = module.lambdas.producer_log_group_arn
-  consumer_log_group_arn = module.lambdas.consumer_log_group_arn
+  producer_log_group_arn = "arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.name_prefix}-producer"
+  consumer_log_group_arn = "arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.name_prefix}-consumer"
 }
 # ANCHOR_END: iam
 

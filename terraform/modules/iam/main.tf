@@ -27,9 +27,7 @@ locals {
 }
 
 resource "aws_iam_role" "function" {
-  # Keyed by a literal set, not by local.policies: the policies name the functions' log
-  # groups, which depend on these roles through the functions.
-  for_each = toset(["producer", "consumer"])
+  for_each = local.policies
 
   name = "${var.name_prefix}-${each.key}"
   tags = var.tags

@@ -78,7 +78,7 @@ variable "idempotency_table_actions" {
 }
 
 variable "producer_log_group_arn" {
-  description = "ARN of the producer's log group (without the trailing \":*\")."
+  description = "ARN of the producer's log group (without the trailing \":*\"), built from its name, which Lambda's is: arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<function name>. The group need not exist yet."
   type        = string
 
   validation {
@@ -88,7 +88,7 @@ variable "producer_log_group_arn" {
 }
 
 variable "consumer_log_group_arn" {
-  description = "ARN of the consumer's log group (without the trailing \":*\")."
+  description = "ARN of the consumer's log group (without the trailing \":*\"), built from its name, which Lambda's is: arn:aws:logs:<region>:<account>:log-group:/aws/lambda/<function name>. The group need not exist yet."
   type        = string
 
   validation {

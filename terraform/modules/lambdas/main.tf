@@ -28,13 +28,13 @@ locals {
 }
 
 # Created before its function: otherwise Lambda creates the group on the first invocation,
-# with no retention, and Terraform then fails to create it.
+# with no retention, and Terraform then fails to create it. Named as Lambda names a function's
+# group, /aws/lambda/<function name>, so that its ARN is known before it exists: the roles are
+# granted it from that name (chapter 03), and nothing here feeds back into the iam module.
 resource "aws_cloudwatch_log_group" "function" {
   #checkov:skip=CKV_AWS_158:CloudWatch Logs encrypts at rest with service keys; a customer-managed KMS key adds cost and key policy the workshop does not need
   #checkov:skip=CKV_AWS_338:retention is a variable, 14 days by default for cost (CloudWatch bills stored logs per GB-month); raise log_retention_days to 365 where a year is required
-  # A literal set: the IAM policies need these groups before the functions (and their
-  # roles) exist.
-  for_each = toset(["producer", "consumer"])
+  for_each = local.functions
 
   name              = "/aws/lambda/${var.name_prefix}-${each.key}"
   retention_in_days = var.log_retention_days
