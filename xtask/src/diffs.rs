@@ -13,6 +13,7 @@ use similar::TextDiff;
 
 use crate::progress::Result;
 use crate::stack::{files_of, steps};
+use crate::workshop::{renamed, step_names};
 
 /// Where the diffs go.
 fn diffs_dir() -> PathBuf {
@@ -26,7 +27,8 @@ struct Lineage {
     before: PathBuf,
     after: PathBuf,
     only: &'static str,
-    names: Vec<(String, String)>,
+    /// What `before`'s files call it, and what `after`'s call it in the same places.
+    names: (Vec<String>, Vec<String>),
     file: PathBuf,
 }
 
@@ -40,33 +42,22 @@ fn lineages() -> Vec<Lineage> {
             let number = |step: &Path| {
                 step.file_name().unwrap_or_default().to_string_lossy().chars().take(2).collect::<String>()
             };
-            let names = |step: &Path| {
-                let dir = step.file_name().unwrap_or_default().to_string_lossy().into_owned();
-                let package = crate::stack::step_package(step);
-                [
-                    package.replace('-', "_"),
-                    package,
-                    dir,
-                    format!("step{}", number(step)),
-                    format!("--step {}", number(step)),
-                ]
-            };
             Lineage {
                 before: before.clone(),
                 after: after.clone(),
                 only: "",
-                names: names(before).into_iter().zip(names(after)).collect(),
+                names: (step_names(before).to_vec(), step_names(after).to_vec()),
                 file: diffs_dir().join(format!("step{}.diff", number(after))),
             }
         })
         .collect();
     if let Some(last) = steps.last() {
-        let package = crate::stack::step_package(last);
+        let [_, _, krate, _, _] = step_names(last);
         lineages.push(Lineage {
             before: last.clone(),
             after: emulator::repo_root().join("final"),
             only: "src",
-            names: vec![(package.replace('-', "_"), "books".to_owned())],
+            names: (vec![krate], vec!["books".to_owned()]),
             file: diffs_dir().join("final.diff"),
         });
     }
@@ -86,7 +77,7 @@ fn generate() -> Result<Vec<(PathBuf, String)>> {
             let read = |tree: &Path| {
                 without_exercises(&std::fs::read_to_string(tree.join(&file)).unwrap_or_default())
             };
-            let old = names.iter().fold(read(&before), |text, (old, new)| text.replace(old, new));
+            let old = renamed(&read(&before), &names.0, &names.1);
             let new = read(&after);
             if old == new {
                 continue;

@@ -464,7 +464,7 @@ fn read(path: &Path) -> Result<String> {
 fn write_renamed(step: &Path, file: &Path, text: &str, workshop: &Path) -> Result {
     let to = workshop.join(file);
     std::fs::create_dir_all(to.parent().expect("a file has a parent"))?;
-    let mut text = renamed(text, step);
+    let mut text = renamed(text, &step_names(step), &workshop_names());
     if file.extension().is_some_and(|ext| ext == "tf") {
         // steps/NN-*/terraform is one level deeper than workshop/terraform.
         text = text.replace("../../../", "../../");
@@ -472,15 +472,30 @@ fn write_renamed(step: &Path, file: &Path, text: &str, workshop: &Path) -> Resul
     std::fs::write(&to, text).map_err(|e| anyhow!("cannot write {}: {e}", to.display()))
 }
 
-/// `text` of `step` with the step's names (directory, package, crate, binary and resource
-/// prefix) replaced by the workshop's.
-fn renamed(text: &str, step: &Path) -> String {
+/// What a step's files call the step: its path, package, crate, `--step` flag, and the prefix
+/// of its binaries and resources. In this order, no name is replaced inside another.
+pub fn step_names(step: &Path) -> [String; 5] {
     let package = step_package(step);
     let dir = step.file_name().unwrap_or_default().to_string_lossy().into_owned();
-    let text = text.replace(&format!("--step {}", number(step)), &format!("--step {WORKSHOP}"));
-    [format!("steps/{dir}"), package.clone(), package.replace('-', "_"), format!("step{}", number(step))]
-        .iter()
-        .fold(text, |text, name| text.replace(name, WORKSHOP))
+    let number = number(step);
+    [
+        format!("steps/{dir}"),
+        package.clone(),
+        package.replace('-', "_"),
+        format!("--step {number}"),
+        format!("step{number}"),
+    ]
+}
+
+/// What the workshop's copy calls itself in their place.
+fn workshop_names() -> [String; 5] {
+    [WORKSHOP, WORKSHOP, WORKSHOP, &format!("--step {WORKSHOP}"), WORKSHOP].map(str::to_owned)
+}
+
+/// `text` with each name of `from` replaced by the one in the same place in `to`: a step's
+/// files made the workshop's (`start`, `solve`), or one step's made the next's (`diffs`).
+pub fn renamed(text: &str, from: &[String], to: &[String]) -> String {
+    from.iter().zip(to).fold(text.to_owned(), |text, (old, new)| text.replace(old, new))
 }
 
 /// The step `start` or `solve` last wrote into the working copy, from its manifest.
@@ -495,7 +510,8 @@ fn write_manifest(step: &Path, workshop: &Path) -> Result {
     let text = read(&step.join("Cargo.toml"))?;
     let manifests: Vec<String> =
         steps().iter().map(|step| read(&step.join("Cargo.toml"))).collect::<Result<_>>()?;
-    let manifest = workshop_manifest(&renamed(&text, step), &number(step), &manifests)?;
+    let manifest =
+        workshop_manifest(&renamed(&text, &step_names(step), &workshop_names()), &number(step), &manifests)?;
     let to = workshop.join("Cargo.toml");
     std::fs::write(&to, manifest).map_err(|e| anyhow!("cannot write {}: {e}", to.display()))
 }
@@ -708,7 +724,7 @@ mod tests {
         let text = "use step04_lambdas::consumer;\nname = \"step04-lambdas\"\nname = \"step04-producer\"\n\
                     \"steps/04-lambdas/terraform\"\ndefault = \"step04\"\ncargo xtask package --step 04";
         assert_eq!(
-            renamed(text, step),
+            renamed(text, &step_names(step), &workshop_names()),
             "use workshop::consumer;\nname = \"workshop\"\nname = \"workshop-producer\"\n\
              \"workshop/terraform\"\ndefault = \"workshop\"\ncargo xtask package --step workshop"
         );
