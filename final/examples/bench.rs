@@ -41,6 +41,10 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use tokio::task::JoinSet;
 
+#[path = "../tests/common/progress.rs"]
+mod progress;
+use progress::Progress;
+
 /// `SendMessageBatch` calls in flight while the queue is filled.
 const FILL_CONCURRENCY: usize = 8;
 
@@ -410,20 +414,12 @@ async fn drain(contender: Contender, bodies: &[String]) -> Result<serde_json::Ma
     };
     let started = Instant::now();
     let poller = tokio::spawn(async move { source.poll(sqs, emulator::REGION.into(), handler).await });
-    let mut reported = Instant::now();
+    let mut progress = Progress::since(started);
     while stored.load(Ordering::Relaxed) < bodies.len() {
-        if reported.elapsed() >= PROGRESS_EVERY {
-            reported = Instant::now();
-            eprintln!(
-                "{}",
-                progress(
-                    &format!("{contender:?} consumer"),
-                    stored.load(Ordering::Relaxed),
-                    bodies.len(),
-                    started.elapsed()
-                )
-            );
-        }
+        progress.say(|progress| {
+            let done = stored.load(Ordering::Relaxed);
+            format!("    {contender:?} consumer: {}", progress.count(done, bodies.len(), "records stored"))
+        });
         if poller.is_finished() || started.elapsed() > Duration::from_secs(1800) {
             return Err(format!(
                 "the {contender:?} consumer stopped at {} records",
@@ -448,23 +444,6 @@ async fn drain(contender: Contender, bodies: &[String]) -> Result<serde_json::Ma
         "seconds": elapsed.as_secs_f64(),
     });
     Ok(measured.as_object().expect("an object").clone())
-}
-
-/// How often a long drain says how far it is.
-const PROGRESS_EVERY: Duration = Duration::from_secs(15);
-
-/// `done` of `total` after `elapsed`: the count, the rate and, at that rate, the time left.
-fn progress(what: &str, done: usize, total: usize, elapsed: Duration) -> String {
-    let rate = done as f64 / elapsed.as_secs_f64().max(f64::EPSILON);
-    let left = if rate > 0.0 {
-        format!("about {:.0} s left", (total - done.min(total)) as f64 / rate)
-    } else {
-        "nothing stored yet".to_owned()
-    };
-    format!(
-        "    {what}: {done} of {total} records stored in {:.0} s, {rate:.0}/s, {left}",
-        elapsed.as_secs_f64()
-    )
 }
 
 /// The consumer a first attempt would write: each record parsed and put on its own, in order.

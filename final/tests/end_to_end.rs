@@ -19,6 +19,10 @@ use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+#[path = "common/progress.rs"]
+mod progress;
+use progress::Progress;
+
 const DISTINCT_BOOKS: usize = 160;
 const KEYED_BOOKS: usize = 120;
 const REPOSTED_BOOKS: usize = 40;
@@ -282,7 +286,7 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
     // The poison message reaches the DLQ after maxReceiveCount receives; nothing else does.
     // maxReceiveCount (5) receives, each after the queue's visibility timeout (19 s here).
     let deadline = Instant::now() + Duration::from_secs(180);
-    let mut progress = Progress::every(Duration::from_secs(15));
+    let mut progress = Progress::since(started);
     let dead_lettered = loop {
         let received = sqs
             .receive_message()
@@ -297,7 +301,7 @@ async fn posted_books_are_stored_once_and_poison_is_dead_lettered() {
             break bodies;
         }
         assert!(Instant::now() < deadline, "the poison message did not reach the DLQ within 180 s");
-        progress.say(|| {
+        progress.say(|_| {
             format!(
                 "  {:.0} s after the first post, the poison message is not in the DLQ yet (it gets there on its 5th receive, about 95 s)",
                 started.elapsed().as_secs_f64()
@@ -640,8 +644,7 @@ async fn fault_run() {
 
     // Wait for the table to hold every accepted book and the DLQ every hostile message.
     let deadline = Instant::now() + Duration::from_secs(360);
-    let (waiting, mut progress, mut stored_before) =
-        (Instant::now(), Progress::every(Duration::from_secs(15)), None);
+    let mut progress = Progress::since(started);
     let items = loop {
         let items = scan(&dynamodb, &table).await;
         let dead_lettered = queue_depth(&sqs, &dead_letter_queue).await;
@@ -651,22 +654,16 @@ async fn fault_run() {
         if Instant::now() > deadline {
             break items;
         }
-        let stored = ids.keys().filter(|id| items.contains_key(*id)).count();
-        let first = *stored_before.get_or_insert(stored);
-        progress.say(|| {
-            let (total, hostile) = (ids.len(), hostile.len());
+        progress.say(|progress| {
+            let (stored, total) = (ids.keys().filter(|id| items.contains_key(*id)).count(), ids.len());
+            let hostile = hostile.len();
             if stored == total {
-                return format!(
+                format!(
                     "  all {total} stored, dead-lettered {dead_lettered} of {hostile} (the hostile messages get there on their 5th receive)"
-                );
-            }
-            let rate = (stored - first) as f64 / waiting.elapsed().as_secs_f64();
-            let left = if rate > 0.0 {
-                format!("about {:.0} s left", (total - stored) as f64 / rate)
+                )
             } else {
-                "none stored since the faults".to_owned()
-            };
-            format!("  stored {stored} of {total} ({rate:.1}/s, {left}), dead-lettered {dead_lettered} of {hostile}")
+                format!("  {}, dead-lettered {dead_lettered} of {hostile}", progress.count(stored, total, "stored"))
+            }
         });
         tokio::time::sleep(Duration::from_secs(2)).await;
     };
@@ -724,23 +721,4 @@ async fn fault_run() {
     assert_eq!(never_accepted, 0, "the table holds books no client was told were accepted");
     assert_eq!(valid_dead_letters, 0, "valid messages were dead-lettered");
     assert_eq!(dead_letters.len(), hostile.len(), "every hostile message ends in the DLQ, once");
-}
-
-/// A line of progress at most once per period, so that a long wait is never silent.
-struct Progress {
-    period: Duration,
-    last: Instant,
-}
-
-impl Progress {
-    fn every(period: Duration) -> Self {
-        Progress { period, last: Instant::now() }
-    }
-
-    fn say(&mut self, line: impl FnOnce() -> String) {
-        if self.last.elapsed() >= self.period {
-            println!("{}", line());
-            self.last = Instant::now();
-        }
-    }
 }
